@@ -1,0 +1,224 @@
+package spec
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Operation is one method on one path of a description, with everything validation needs
+// prepared at start-up.
+type Operation struct {
+	Doc      *Document
+	ID       string // the operationId, or "METHOD /path" when the description gives none
+	Method   string // upper-case
+	Path     string // the path template as written in the description
+	PathItem *openapi3.PathItem
+	Op       *openapi3.Operation
+	// Route is the kin-openapi route handed to openapi3filter. Its Spec is the 3.0-marked copy
+	// unless the operation needs the JSON Schema 2020-12 validator.
+	Route *routers.Route
+	// Needs2020 is set when the operation's request schemas use a 3.1 keyword kin-openapi's
+	// 3.0 validator ignores (prefixItems, if/then/else, unevaluated*, dependent*, contains …).
+	Needs2020 bool
+	// Params are the path item's and the operation's parameters merged (operation wins).
+	Params []*openapi3.Parameter
+	// Security is the effective requirement: the operation's, else the document's.
+	Security openapi3.SecurityRequirements
+}
+
+var methods = []string{
+	http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete,
+	http.MethodOptions, http.MethodHead, http.MethodPatch, http.MethodTrace,
+}
+
+// index builds d.Ops, in path then method order.
+func (d *Document) index() error {
+	is31 := d.Doc.IsOpenAPI31OrLater()
+	if is31 {
+		constAsEnum(d.Doc)
+	}
+	fast := *d.Doc
+	fast.OpenAPI = "3.0.3"
+	d.fast = &fast
+
+	paths := make([]string, 0, d.Doc.Paths.Len())
+	for p := range d.Doc.Paths.Map() {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		item := d.Doc.Paths.Value(p)
+		if item == nil {
+			continue
+		}
+		for _, m := range methods {
+			op := item.GetOperation(m)
+			if op == nil {
+				continue
+			}
+			o := &Operation{Doc: d, Method: m, Path: p, PathItem: item, Op: op}
+			o.ID = op.OperationID
+			if o.ID == "" {
+				o.ID = m + " " + p
+			}
+			o.Params = mergeParams(item.Parameters, op.Parameters)
+			if op.Security != nil {
+				o.Security = *op.Security
+			} else {
+				o.Security = d.Doc.Security
+			}
+			spec := d.fast
+			if is31 && needs2020(o) {
+				o.Needs2020 = true
+				spec = d.Doc
+			}
+			o.Route = &routers.Route{Spec: spec, Path: p, PathItem: item, Method: m, Operation: op}
+			d.Ops = append(d.Ops, o)
+		}
+	}
+	return nil
+}
+
+func mergeParams(item, op openapi3.Parameters) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	for _, r := range item {
+		if r == nil || r.Value == nil {
+			continue
+		}
+		if op.GetByInAndName(r.Value.In, r.Value.Name) != nil {
+			continue
+		}
+		out = append(out, r.Value)
+	}
+	for _, r := range op {
+		if r != nil && r.Value != nil {
+			out = append(out, r.Value)
+		}
+	}
+	return out
+}
+
+// needs2020 reports whether the request side of o uses a keyword only the 2020-12 validator
+// checks. const is not among them: constAsEnum made every const an enum of one.
+func needs2020(o *Operation) bool {
+	found := false
+	visit := func(s *openapi3.Schema) bool {
+		if len(s.PrefixItems) > 0 || s.If != nil || s.Then != nil || s.Else != nil ||
+			s.Contains != nil || s.PropertyNames != nil || len(s.DependentSchemas) > 0 ||
+			len(s.DependentRequired) > 0 || len(s.PatternProperties) > 0 ||
+			s.UnevaluatedProperties.Schema != nil || s.UnevaluatedProperties.Has != nil ||
+			s.UnevaluatedItems.Schema != nil || s.UnevaluatedItems.Has != nil {
+			found = true
+		}
+		return !found
+	}
+	seen := map[*openapi3.Schema]bool{}
+	for _, p := range o.Params {
+		walkSchema(p.Schema, seen, visit)
+		for _, mt := range p.Content {
+			walkSchema(mt.Schema, seen, visit)
+		}
+	}
+	if o.Op.RequestBody != nil && o.Op.RequestBody.Value != nil {
+		for _, mt := range o.Op.RequestBody.Value.Content {
+			walkSchema(mt.Schema, seen, visit)
+		}
+	}
+	return found
+}
+
+// constAsEnum gives every schema with a const and no enum an enum of that one value, so that
+// kin-openapi's fast 3.0 validator (which ignores const) still enforces it.
+func constAsEnum(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	visit := func(s *openapi3.Schema) bool {
+		if s.Const != nil && len(s.Enum) == 0 {
+			s.Enum = []any{s.Const}
+		}
+		return true
+	}
+	if doc.Components != nil {
+		for _, s := range doc.Components.Schemas {
+			walkSchema(s, seen, visit)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			WalkOperationSchemas(op, item, seen, visit)
+		}
+	}
+}
+
+// WalkOperationSchemas visits every schema reachable from an operation's parameters, request
+// body and responses, each once (seen guards cycles).
+func WalkOperationSchemas(op *openapi3.Operation, item *openapi3.PathItem, seen map[*openapi3.Schema]bool, visit func(*openapi3.Schema) bool) {
+	params := append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...)
+	for _, p := range params {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		walkSchema(p.Value.Schema, seen, visit)
+		for _, mt := range p.Value.Content {
+			walkSchema(mt.Schema, seen, visit)
+		}
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		for _, mt := range op.RequestBody.Value.Content {
+			walkSchema(mt.Schema, seen, visit)
+		}
+	}
+	if op.Responses != nil {
+		for _, r := range op.Responses.Map() {
+			if r == nil || r.Value == nil {
+				continue
+			}
+			for _, mt := range r.Value.Content {
+				walkSchema(mt.Schema, seen, visit)
+			}
+		}
+	}
+}
+
+// walkSchema visits s and every schema below it once. visit returns false to stop descending.
+func walkSchema(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool, visit func(*openapi3.Schema) bool) {
+	if ref == nil || ref.Value == nil || seen[ref.Value] {
+		return
+	}
+	s := ref.Value
+	seen[s] = true
+	if !visit(s) {
+		return
+	}
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+		for _, c := range list {
+			walkSchema(c, seen, visit)
+		}
+	}
+	for _, c := range []*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.If, s.Then, s.Else, s.Contains, s.PropertyNames} {
+		walkSchema(c, seen, visit)
+	}
+	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas} {
+		for _, c := range m {
+			walkSchema(c, seen, visit)
+		}
+	}
+}
+
+// LenientRegex compiles patterns with Go's RE2; a pattern RE2 cannot compile (lookahead,
+// backreferences) matches everything instead of failing every value. Every schema validation
+// uses it.
+func LenientRegex(expr string) (openapi3.RegexMatcher, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return anything{}, nil
+	}
+	return re, nil
+}
+
+type anything struct{}
+
+func (anything) MatchString(string) bool { return true }

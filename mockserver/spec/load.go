@@ -1,0 +1,342 @@
+// Package spec loads API descriptions (OpenAPI 3.0, 3.1 and Swagger 2.0) and indexes their
+// operations so that every later step works from data prepared once, at start-up.
+package spec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// Options tune loading.
+type Options struct {
+	// AllowRemoteRefs lets $refs reach http(s) URLs. Off by default: a description can then read
+	// only files on this machine.
+	AllowRemoteRefs bool
+	// SkipValidation skips doc.Validate (the warnings), which costs seconds on the largest
+	// descriptions. Loading still fails on a description that cannot be used.
+	SkipValidation bool
+}
+
+// Document is one loaded description, converted to OpenAPI 3 where needed.
+type Document struct {
+	File     string      // the root file, as found
+	Version  string      // the version the file declares: "2.0", "3.0.3", "3.1.0" …
+	Doc      *openapi3.T // the description as served (Swagger 2.0 converted)
+	Warnings []string    // problems doc.Validate reported; the description is served anyway
+
+	// fast is a shallow copy of Doc marked 3.0.3: kin-openapi then validates with its
+	// 3.0 validator, which does not recompile the schema on every call.
+	fast *openapi3.T
+	Ops  []*Operation // sorted by path, then method
+}
+
+// Error is a description that cannot be used.
+type Error struct {
+	File   string
+	Reason string
+}
+
+func (e *Error) Error() string { return e.File + ": " + e.Reason }
+
+// Load reads every description named by paths (files, or directories searched recursively for
+// root documents: YAML or JSON files with a top-level openapi or swagger key).
+func Load(ctx context.Context, paths []string, opts Options) ([]*Document, error) {
+	var files []string
+	for _, p := range paths {
+		found, err := discover(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no API description found in %s", strings.Join(paths, ", "))
+	}
+	docs := make([]*Document, 0, len(files))
+	var errs []error
+	for _, f := range files {
+		d, err := LoadFile(ctx, f, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, d)
+	}
+	return docs, errors.Join(errs...)
+}
+
+// discover lists the root documents at p.
+func discover(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %w", p, err)
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isDescriptionExt(path) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if v, _ := sniffVersion(data); v != "" {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %w", p, err)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func isDescriptionExt(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+var (
+	yamlVersion = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:\s*['"]?([0-9][0-9A-Za-z.\-]*)`)
+	jsonVersion = regexp.MustCompile(`"(openapi|swagger)"\s*:\s*"([^"]*)"`)
+)
+
+// sniffVersion finds the declared version without parsing the whole file: a top-level
+// `openapi:`/`swagger:` line in YAML, or the first "openapi"/"swagger" key in JSON.
+func sniffVersion(data []byte) (version, kind string) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	re := yamlVersion
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		re = jsonVersion
+	}
+	m := re.FindSubmatch(data)
+	if m == nil {
+		return "", ""
+	}
+	return string(m[2]), string(m[1])
+}
+
+// LoadFile loads one root document.
+func LoadFile(ctx context.Context, file string, opts Options) (*Document, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &Error{File: file, Reason: err.Error()}
+	}
+	version, kind := sniffVersion(data)
+	if kind == "" {
+		return nil, &Error{File: file, Reason: "not an API description: no top-level openapi or swagger field"}
+	}
+	loader := newLoader(ctx, opts)
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, &Error{File: file, Reason: err.Error()}
+	}
+	location := &url.URL{Path: filepath.ToSlash(abs)}
+
+	var doc *openapi3.T
+	switch {
+	case kind == "swagger" && strings.HasPrefix(version, "2"):
+		doc, err = loadSwagger2(data, loader, location)
+	case kind == "openapi" && strings.HasPrefix(version, "3."):
+		doc, err = loader.LoadFromDataWithPath(data, location)
+	default:
+		return nil, &Error{File: file, Reason: fmt.Sprintf("unsupported %s version %q (want 2.0, 3.0 or 3.1)", kind, version)}
+	}
+	var repairs []string
+	if err != nil {
+		// A description kin-openapi refuses may still be servable after a repair (dangling
+		// $refs, malformed decoration): try once, and report what was changed.
+		fixed, notes, ok := repair(kind, data, err)
+		if !ok {
+			return nil, &Error{File: file, Reason: oneLine(err.Error())}
+		}
+		loader = newLoader(ctx, opts)
+		if kind == "swagger" {
+			doc, err = loadSwagger2(fixed, loader, location)
+		} else {
+			doc, err = loader.LoadFromDataWithPath(fixed, location)
+		}
+		if err != nil {
+			return nil, &Error{File: file, Reason: oneLine(err.Error())}
+		}
+		repairs = notes
+	}
+	if doc.Paths == nil {
+		doc.Paths = openapi3.NewPaths()
+	}
+	d := &Document{File: file, Version: version, Doc: doc}
+	if !opts.SkipValidation {
+		d.Warnings = validate(ctx, doc)
+	}
+	d.Warnings = append(repairs, d.Warnings...)
+	if err := d.index(); err != nil {
+		return nil, &Error{File: file, Reason: err.Error()}
+	}
+	return d, nil
+}
+
+func newLoader(ctx context.Context, opts Options) *openapi3.Loader {
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "" && u.Scheme != "file" && !opts.AllowRemoteRefs {
+			return nil, fmt.Errorf("remote $ref %s refused (allow remote references to follow it)", u)
+		}
+		return openapi3.DefaultReadFromURI(l, u)
+	}
+	return loader
+}
+
+// loadSwagger2 converts a Swagger 2.0 document. YAML goes through yaml.Node to JSON so that
+// scalars keep their text (no dates turned into time.Time, no 1.10 turned into 1.1).
+func loadSwagger2(data []byte, loader *openapi3.Loader, location *url.URL) (*openapi3.T, error) {
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) == 0 || t[0] != '{' {
+		var n yaml.Node
+		if err := yaml.Unmarshal(data, &n); err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := nodeToJSON(&buf, &n, 0); err != nil {
+			return nil, err
+		}
+		data = buf.Bytes()
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(data, &doc2); err != nil {
+		return nil, err
+	}
+	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
+}
+
+// nodeToJSON writes a YAML node as JSON. Anchors and aliases are expanded (bounded).
+func nodeToJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
+	if depth > 512 {
+		return errors.New("YAML nested too deeply")
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			buf.WriteString("null")
+			return nil
+		}
+		return nodeToJSON(buf, n.Content[0], depth+1)
+	case yaml.AliasNode:
+		return nodeToJSON(buf, n.Alias, depth+1)
+	case yaml.MappingNode:
+		buf.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			k, _ := json.Marshal(n.Content[i].Value)
+			buf.Write(k)
+			buf.WriteByte(':')
+			if err := nodeToJSON(buf, n.Content[i+1], depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte('}')
+	case yaml.SequenceNode:
+		buf.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := nodeToJSON(buf, c, depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+	case yaml.ScalarNode:
+		writeScalar(buf, n)
+	}
+	return nil
+}
+
+func writeScalar(buf *bytes.Buffer, n *yaml.Node) {
+	switch n.ShortTag() {
+	case "!!null":
+		buf.WriteString("null")
+		return
+	case "!!bool":
+		var b bool
+		if n.Decode(&b) == nil {
+			fmt.Fprint(buf, b)
+			return
+		}
+	case "!!int", "!!float":
+		// Keep the literal text where it is valid JSON (1.10 stays 1.10).
+		if json.Valid([]byte(n.Value)) {
+			buf.WriteString(n.Value)
+			return
+		}
+		var f float64
+		if n.Decode(&f) == nil {
+			if b, err := json.Marshal(f); err == nil {
+				buf.Write(b)
+				return
+			}
+		}
+	}
+	s, _ := json.Marshal(n.Value)
+	buf.Write(s)
+}
+
+// validate runs kin-openapi's document validation and returns its problems, one a line.
+func validate(ctx context.Context, doc *openapi3.T) []string {
+	err := doc.Validate(ctx,
+		openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(),
+		openapi3.SetRegexCompiler(LenientRegex),
+	)
+	if err == nil {
+		return nil
+	}
+	var lines []string
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		for _, e := range me {
+			lines = append(lines, oneLine(e.Error()))
+		}
+	} else {
+		lines = append(lines, oneLine(err.Error()))
+	}
+	slices.Sort(lines)
+	return slices.Compact(lines)
+}
+
+// oneLine shortens kin-openapi's multi-line messages (which can dump whole schemas).
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:297] + "..."
+	}
+	return s
+}
