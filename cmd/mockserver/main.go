@@ -1,0 +1,19 @@
+// Command mockserver serves OpenAPI descriptions as a validating mock.
+//
+//	mockserver [flags]                   serve specs/ on 127.0.0.1:4010
+//	mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC…   Prism-compatible
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

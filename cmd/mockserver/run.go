@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mockserver/mockserver/mockserver"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitSpecs = 1 // a description could not be used, or the server failed
+	exitUsage = 2 // bad command line
+)
+
+// options is the command line, after flags and MOCKSERVER_* variables.
+type options struct {
+	specs    []string
+	fixtures string
+	host     string
+	port     int
+	seed     string
+	dynamic  bool
+	cors     bool
+	errors   bool
+	mounts   []string
+	logLevel string
+	quiet    bool
+}
+
+// listFlag is a repeatable string flag.
+type listFlag struct {
+	vals *[]string
+	set  bool
+}
+
+func (l *listFlag) String() string {
+	if l.vals == nil {
+		return ""
+	}
+	return strings.Join(*l.vals, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if !l.set { // the first explicit value replaces the default
+		*l.vals, l.set = nil, true
+	}
+	*l.vals = append(*l.vals, v)
+	return nil
+}
+
+// run is the whole program, testable: it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	o := options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info"}
+	if err := o.fromEnv(getenv); err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitUsage
+	}
+	var err error
+	if len(args) > 0 && args[0] == "mock" {
+		err = o.parsePrism(args[1:], stderr)
+	} else {
+		err = o.parse(args, stderr)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitUsage
+	}
+	return serve(ctx, o, stdout, stderr)
+}
+
+func (o *options) fromEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(name string, dst *bool) error {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s: want true or false, got %q", name, v)
+			}
+			*dst = b
+		}
+		return nil
+	}
+	if v := getenv("MOCKSERVER_SPEC"); v != "" {
+		o.specs = splitList(v)
+	}
+	if v := getenv("MOCKSERVER_MOUNT"); v != "" {
+		o.mounts = splitList(v)
+	}
+	str("MOCKSERVER_FIXTURES", &o.fixtures)
+	str("MOCKSERVER_HOST", &o.host)
+	str("MOCKSERVER_SEED", &o.seed)
+	str("MOCKSERVER_LOG_LEVEL", &o.logLevel)
+	if v := getenv("MOCKSERVER_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("MOCKSERVER_PORT: want a number, got %q", v)
+		}
+		o.port = p
+	}
+	if err := boolean("MOCKSERVER_DYNAMIC", &o.dynamic); err != nil {
+		return err
+	}
+	if err := boolean("MOCKSERVER_CORS", &o.cors); err != nil {
+		return err
+	}
+	return boolean("MOCKSERVER_ERRORS", &o.errors)
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (o *options) parse(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Var(&listFlag{vals: &o.specs}, "spec", "an API description file, or a directory searched for them (repeatable; env MOCKSERVER_SPEC, comma-separated)")
+	fs.StringVar(&o.fixtures, "fixtures", o.fixtures, "fixtures directory (env MOCKSERVER_FIXTURES)")
+	fs.StringVar(&o.host, "host", o.host, "address to listen on (env MOCKSERVER_HOST)")
+	fs.IntVar(&o.port, "port", o.port, "port to listen on (env MOCKSERVER_PORT)")
+	fs.StringVar(&o.seed, "seed", o.seed, "seed for generated data; same seed, same bodies (env MOCKSERVER_SEED)")
+	fs.BoolVar(&o.dynamic, "dynamic", o.dynamic, "generate bodies from schemas even where examples exist (env MOCKSERVER_DYNAMIC)")
+	fs.BoolVar(&o.cors, "cors", o.cors, "answer CORS preflights and add CORS headers (env MOCKSERVER_CORS)")
+	fs.BoolVar(&o.errors, "errors", o.errors, "answer 500 when an example breaks its own schema (env MOCKSERVER_ERRORS)")
+	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
+	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
+	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (descriptions are given with --spec, or use `mockserver mock SPEC`)", fs.Arg(0))
+	}
+	return nil
+}
+
+// parsePrism reads Prism's `prism mock` command line, so that scripts written for it work
+// unchanged. Flags may come before or after the description.
+func (o *options) parsePrism(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mockserver mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, n := range []string{"h", "host"} {
+		fs.StringVar(&o.host, n, o.host, "address to listen on")
+	}
+	for _, n := range []string{"p", "port"} {
+		fs.IntVar(&o.port, n, o.port, "port to listen on")
+	}
+	for _, n := range []string{"d", "dynamic"} {
+		fs.BoolVar(&o.dynamic, n, o.dynamic, "generate bodies from schemas")
+	}
+	fs.BoolVar(&o.cors, "cors", o.cors, "CORS")
+	fs.BoolVar(&o.errors, "errors", o.errors, "answer 500 when an example breaks its schema")
+	fs.StringVar(&o.seed, "seed", o.seed, "seed for generated data")
+	var verbosity string
+	for _, n := range []string{"v", "verboseLevel"} {
+		fs.StringVar(&verbosity, n, "", "log level (trace, debug, info, warn, error, silent)")
+	}
+	var multiprocess bool
+	for _, n := range []string{"m", "multiprocess"} {
+		fs.BoolVar(&multiprocess, n, false, "accepted for compatibility; mockserver is one process")
+	}
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] [--seed S] [-v LEVEL] SPEC...\n")
+		fs.PrintDefaults()
+	}
+	var specs []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		specs = append(specs, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(specs) == 0 {
+		return errors.New("mock: missing the description to serve (mockserver mock SPEC)")
+	}
+	o.specs = specs
+	switch verbosity {
+	case "":
+	case "trace":
+		o.logLevel = "debug"
+	case "silent":
+		o.logLevel = "error"
+		o.quiet = true
+	default:
+		o.logLevel = verbosity
+	}
+	return nil
+}
+
+func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
+	cfg := mockserver.Config{
+		Specs: o.specs, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, Logger: log,
+	}
+	for _, m := range o.mounts {
+		specPart, prefix, _ := strings.Cut(m, "=")
+		if specPart == "" {
+			return cfg, fmt.Errorf("--mount %q: want SPEC or SPEC=PREFIX", m)
+		}
+		cfg.Mounts = append(cfg.Mounts, mockserver.Mount{Spec: specPart, Prefix: prefix})
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: want debug, info, warn or error, got %q", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
+	log, err := newLogger(o.logLevel, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitUsage
+	}
+	cfg, err := o.config(log)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitUsage
+	}
+	start := time.Now()
+	srv, err := mockserver.New(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver: cannot start:")
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "  "+line)
+		}
+		return exitSpecs
+	}
+	for _, d := range srv.Documents() {
+		for _, w := range d.Warnings {
+			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
+		}
+	}
+	addr := net.JoinHostPort(o.host, strconv.Itoa(o.port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitSpecs
+	}
+	if !o.quiet {
+		printRoutes(stdout, srv.Routes(), ln.Addr().String())
+	}
+	fmt.Fprintf(stdout, "mockserver: %d operations from %d descriptions on http://%s (ready in %s)\n",
+		len(srv.Routes()), len(srv.Documents()), ln.Addr(), time.Since(start).Round(time.Millisecond))
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return exitSpecs
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "mockserver: shutdown:", err)
+		return exitSpecs
+	}
+	fmt.Fprintln(stdout, "mockserver: stopped")
+	return exitOK
+}
+
+func printRoutes(w io.Writer, routes []mockserver.Route, addr string) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METHOD\tPATH\tOPERATION\tFILE")
+	for _, r := range routes {
+		fmt.Fprintf(tw, "%s\thttp://%s%s\t%s\t%s\n", r.Method, addr, r.Path, r.Operation, r.File)
+	}
+	_ = tw.Flush()
+}

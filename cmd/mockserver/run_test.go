@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noEnv(string) string { return "" }
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// start runs the command in the background and waits until it serves.
+func start(t *testing.T, args []string, env func(string) string) (addr string, stdout *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, env, stdout, stderr) }()
+	ready := regexp.MustCompile(`on http://(\S+) \(ready`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := ready.FindStringSubmatch(stdout.String()); m != nil {
+			addr = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("exited with %d before serving\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("not ready\nstdout: %s\nstderr: %s", stdout, stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var once sync.Once
+	code := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			code = <-done
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stdout, stop
+}
+
+func TestServesBundledSpecs(t *testing.T) {
+	port := freePort(t)
+	addr, stdout, stop := start(t, []string{"--spec", "../../specs", "--port", fmt.Sprint(port)}, noEnv)
+	if addr != fmt.Sprintf("127.0.0.1:%d", port) {
+		t.Errorf("listening on %s, want 127.0.0.1:%d", addr, port)
+	}
+	for _, want := range []string{"patchUserAvatar", "patchInvites", "patchCommunityUser", "updateUserImage", "METHOD"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("route table lacks %s:\n%s", want, stdout)
+		}
+	}
+	req, _ := http.NewRequest("PUT", "http://"+addr+"/api/web/namespaces/system/user/settings/image",
+		strings.NewReader(`{"content_type":"image/png","image":"aGk="}`))
+	req.Header.Set("Authorization", "APIToken t")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Prefer", "code=429")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 429 || res.Header.Get("X-Mock-Operation") != "updateUserImage" {
+		t.Errorf("got %d %v", res.StatusCode, res.Header)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM-like cancel = %d, want 0", code)
+	}
+}
+
+// TestPrismCommandLine runs `mockserver mock` the way scripts call `prism mock`.
+func TestPrismCommandLine(t *testing.T) {
+	port := freePort(t)
+	addr, _, _ := start(t, []string{"mock", "../../specs/ir-engine.yaml", "-p", fmt.Sprint(port), "-h", "127.0.0.1", "-d", "--cors=false", "--errors"}, noEnv)
+	req, _ := http.NewRequest("PATCH", "http://"+addr+"/user-avatar/8f1c2a44-2d7e-4b8f-9a51-0c6f2f1e9b3d", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "http://localhost:3000")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("status %d", res.StatusCode)
+	}
+	if got := res.Header.Get("X-Mock-Source"); got != "generated" {
+		t.Errorf("-d: source %q, want generated", got)
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("--cors=false still sends CORS headers")
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	port := freePort(t)
+	env := map[string]string{"MOCKSERVER_SPEC": "../../specs/f5xc.yaml", "MOCKSERVER_PORT": fmt.Sprint(port), "MOCKSERVER_DYNAMIC": "true"}
+	addr, stdout, _ := start(t, nil, func(k string) string { return env[k] })
+	if !strings.Contains(stdout.String(), "1 operations from 1 descriptions") || strings.Contains(stdout.String(), "patchInvites") {
+		t.Errorf("MOCKSERVER_SPEC not honoured:\n%s", stdout)
+	}
+	if !strings.HasSuffix(addr, fmt.Sprint(port)) {
+		t.Errorf("MOCKSERVER_PORT not honoured: %s", addr)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.yaml", "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /x/{id}: {get: {responses: {'200': {description: ok}}}}\n")
+	b := write("b.yaml", "openapi: 3.0.3\ninfo: {title: b, version: '1'}\npaths:\n  /x/{name}: {get: {responses: {'200': {description: ok}}}}\n")
+	broken := write("broken.yaml", "openapi: 3.0.3\ninfo: {title: c\npaths: [\n")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"unknown flag", []string{"--nope"}, 2, []string{"flag provided but not defined"}},
+		{"stray argument", []string{"specs"}, 2, []string{"unexpected argument"}},
+		{"mock without spec", []string{"mock"}, 2, []string{"missing the description"}},
+		{"bad port", []string{"--port", "x"}, 2, []string{"invalid value"}},
+		{"missing spec", []string{"--spec", filepath.Join(dir, "none.yaml"), "--port", "0"}, 1, []string{"none.yaml"}},
+		{"broken spec", []string{"--spec", broken, "--port", "0"}, 1, []string{"broken.yaml"}},
+		{"two claim one path", []string{"--spec", a, "--spec", b, "--port", "0"}, 1, []string{"a.yaml", "b.yaml", "GET /x/{name}"}},
+		{"help", []string{"--help"}, 0, []string{"Usage"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			code := run(ctx, c.args, noEnv, &out, &errb)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstderr: %s", code, c.code, errb.String())
+			}
+			for _, w := range c.want {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errb.String())
+				}
+			}
+		})
+	}
+	// Mounted under a prefix, the two no longer collide.
+	port := freePort(t)
+	addr, _, _ := start(t, []string{"--spec", a, "--spec", b, "--mount", "b.yaml=/v2", "--port", fmt.Sprint(port), "--quiet"}, noEnv)
+	res, err := http.Get("http://" + addr + "/v2/x/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("X-Mock-Operation") != "GET /x/{name}" {
+		t.Errorf("mounted: %d %q", res.StatusCode, res.Header.Get("X-Mock-Operation"))
+	}
+}
+
+// TestLogLines checks the one structured line a request.
+func TestLogLines(t *testing.T) {
+	port := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	stdout := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--spec", "../../specs/f5xc.yaml", "--port", fmt.Sprint(port), "--quiet"}, noEnv, stdout, pw)
+		pw.Close()
+	}()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "ready") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	req, _ := http.NewRequest("PUT", fmt.Sprintf("http://127.0.0.1:%d/api/web/namespaces/system/user/settings/image", port), strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for line := range lines {
+		if !strings.Contains(line, `"msg":"request"`) {
+			continue
+		}
+		for _, w := range []string{`"operation":"updateUserImage"`, `"status":401`, `"source":"validation+example"`, `"violations":1`} {
+			if !strings.Contains(line, w) {
+				t.Errorf("log line lacks %s: %s", w, line)
+			}
+		}
+		cancel()
+		<-done
+		return
+	}
+	t.Fatal("no request log line")
+}

@@ -1,0 +1,116 @@
+package mockserver_test
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mockserver/mockserver/mockserver"
+)
+
+// corpusDir is the real-world corpus: $MOCKSERVER_CORPUS, else ../shared/corpus beside the repo.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("MOCKSERVER_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "corpus")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus not found at %s (set MOCKSERVER_CORPUS): %v", dir, err)
+	}
+	return dir
+}
+
+var rootDoc = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"`)
+
+// corpusRoots lists every root description of the corpus.
+func corpusRoots(t testing.TB) []string {
+	dir := corpusDir(t)
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".json", ".yaml", ".yml":
+		default:
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if rootDoc.Match(data) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 25 {
+		t.Fatalf("found only %d root descriptions in %s", len(out), dir)
+	}
+	return out
+}
+
+var templateParam = regexp.MustCompile(`\{[^}/]*\}`)
+
+// TestCorpusRoutesEveryOperation loads every corpus description and sends one request to a
+// concrete URL built for each of its operations: the operation that answers must be that one,
+// and nothing may panic.
+func TestCorpusRoutesEveryOperation(t *testing.T) {
+	total, routed := 0, 0
+	for _, file := range corpusRoots(t) {
+		name, _ := filepath.Rel(corpusDir(t), file)
+		t.Run(name, func(t *testing.T) {
+			s, err := mockserver.New(context.Background(), mockserver.Config{Specs: []string{file}, SkipSpecValidation: true})
+			if err != nil {
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("refusal is not one line: %q", err)
+				}
+				t.Logf("refused: %v", err)
+				return
+			}
+			ids := map[string]int{}
+			for _, rt := range s.Routes() {
+				ids[rt.Operation]++
+			}
+			ok := 0
+			for _, rt := range s.Routes() {
+				total++
+				n := 0
+				target := templateParam.ReplaceAllStringFunc(rt.Path, func(string) string {
+					n++
+					return "zq" + strings.Repeat("x", n) + "9"
+				})
+				u := url.URL{Scheme: "http", Host: "mock", Path: target}
+				r := httptest.NewRequest(rt.Method, u.String(), nil)
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, r)
+				src := w.Header().Get(mockserver.HeaderSource)
+				got := w.Header().Get(mockserver.HeaderOperation)
+				switch {
+				case src == "":
+					t.Errorf("%s %s: no %s header (status %d): %s", rt.Method, target, mockserver.HeaderSource, w.Code, w.Body.String())
+				case w.Code == http.StatusInternalServerError && src == mockserver.SourceMock:
+					t.Errorf("%s %s: mock failed: %s", rt.Method, target, w.Body.String())
+				case ids[rt.Operation] == 1 && got != rt.Operation:
+					t.Errorf("%s %s: answered by %q, want %q (%d %s)", rt.Method, target, got, rt.Operation, w.Code, w.Body.String())
+				default:
+					ok++
+				}
+			}
+			routed += ok
+			t.Logf("%d/%d operations routed", ok, len(s.Routes()))
+		})
+	}
+	t.Logf("corpus: %d/%d operations routed to themselves", routed, total)
+}

@@ -1,0 +1,137 @@
+package mockserver
+
+import (
+	"mime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// acceptRange is one entry of an Accept header.
+type acceptRange struct {
+	typ, sub string
+	q        float64
+	order    int
+}
+
+func parseAccept(h string) []acceptRange {
+	var out []acceptRange
+	for i, part := range strings.Split(h, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		mt, params, err := mime.ParseMediaType(part)
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				q = f
+			}
+		}
+		typ, sub, _ := strings.Cut(mt, "/")
+		out = append(out, acceptRange{typ: typ, sub: sub, q: q, order: i})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].q != out[j].q {
+			return out[i].q > out[j].q
+		}
+		// More specific ranges first at equal q.
+		return specificity(out[i]) > specificity(out[j])
+	})
+	return out
+}
+
+func specificity(a acceptRange) int {
+	switch {
+	case a.typ == "*":
+		return 0
+	case a.sub == "*":
+		return 1
+	}
+	return 2
+}
+
+func matchRange(a acceptRange, mt string) bool {
+	typ, sub, _ := strings.Cut(mt, "/")
+	return (a.typ == "*" || typ == "*" || a.typ == typ) && (a.sub == "*" || sub == "*" || a.sub == sub)
+}
+
+// orderedMediaTypes lists a content map's keys, JSON first, so that a client without
+// preferences gets JSON.
+func orderedMediaTypes(c openapi3.Content) []string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	rank := func(k string) int {
+		switch {
+		case k == "application/json":
+			return 0
+		case strings.HasSuffix(k, "+json"):
+			return 1
+		case strings.Contains(k, "json"):
+			return 2
+		case k == "*/*":
+			return 4
+		}
+		return 3
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+// negotiate picks the media type of content to answer with, given the Accept header. It returns
+// the key in content and the concrete media type to send; ok is false when nothing fits (406).
+func negotiate(content openapi3.Content, accept string) (key, send string, ok bool) {
+	keys := orderedMediaTypes(content)
+	if len(keys) == 0 {
+		return "", "", true
+	}
+	ranges := parseAccept(accept)
+	if len(ranges) == 0 {
+		return keys[0], concrete(keys[0], ""), true
+	}
+	for _, a := range ranges {
+		if a.q <= 0 {
+			continue
+		}
+		for _, k := range keys {
+			if matchRange(a, k) {
+				return k, concrete(k, a.typ+"/"+a.sub), true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// concrete turns a wildcard media type from the description into one to send.
+func concrete(key, accepted string) string {
+	if !strings.Contains(key, "*") {
+		return key
+	}
+	if accepted != "" && !strings.Contains(accepted, "*") {
+		return accepted
+	}
+	if key == "*/*" || strings.HasPrefix(key, "application/") {
+		return "application/json"
+	}
+	typ, _, _ := strings.Cut(key, "/")
+	if typ == "text" {
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}
+
+func isJSONMedia(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json")
+}

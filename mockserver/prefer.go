@@ -1,0 +1,70 @@
+package mockserver
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// preference is what the client asked the mock for, Prism-style: the Prefer header
+// (`Prefer: code=404, example=notFound, dynamic=true, seed=42`) or, only when no Prefer header is
+// present, the query fallbacks __code, __example, __dynamic and __seed.
+type preference struct {
+	Code    string // "" or the status asked for, e.g. "404"
+	Example string // "" or an example name
+	Dynamic *bool  // nil: the server's default
+	Seed    string // "" or a seed for generated data
+}
+
+// preferQueryKeys are the query fallbacks; they are not part of the client's real query and are
+// removed before validation.
+var preferQueryKeys = [...]string{"__code", "__example", "__dynamic", "__seed"}
+
+// parsePrefer reads the client's preference. A malformed value is returned as an error message
+// for a 400, never ignored: a QA engineer must know the mock did not do what was asked.
+func parsePrefer(h http.Header, q url.Values) (preference, string) {
+	var p preference
+	set := func(k, v string) string {
+		switch strings.ToLower(k) {
+		case "code":
+			if n, err := strconv.Atoi(v); err != nil || n < 100 || n > 599 {
+				return "Prefer code must be an HTTP status between 100 and 599, got " + strconv.Quote(v)
+			}
+			p.Code = v
+		case "example":
+			p.Example = v
+		case "dynamic":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return "Prefer dynamic must be true or false, got " + strconv.Quote(v)
+			}
+			p.Dynamic = &b
+		case "seed":
+			p.Seed = v
+		}
+		return ""
+	}
+	if values := h.Values("Prefer"); len(values) > 0 {
+		for _, line := range values {
+			for _, part := range strings.Split(line, ",") {
+				for _, tok := range strings.Split(part, ";") {
+					k, v, _ := strings.Cut(strings.TrimSpace(tok), "=")
+					v = strings.Trim(strings.TrimSpace(v), `"`)
+					if msg := set(strings.TrimSpace(k), v); msg != "" {
+						return p, msg
+					}
+				}
+			}
+		}
+		return p, ""
+	}
+	for _, k := range preferQueryKeys {
+		if v, ok := q[k]; ok && len(v) > 0 {
+			if msg := set(strings.TrimPrefix(k, "__"), v[0]); msg != "" {
+				return p, msg
+			}
+		}
+	}
+	return p, ""
+}

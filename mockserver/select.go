@@ -1,0 +1,404 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/spec"
+)
+
+// Sources name what answered a request (the X-Mock-Source header).
+const (
+	SourceExample    = "example"    // an example from the description
+	SourceGenerated  = "generated"  // generated from the response schema
+	SourceEmpty      = "empty"      // the response has no body
+	SourceValidation = "validation" // a generated problem for an invalid request
+	SourceMock       = "mock"       // a problem about the request to the mock itself (unknown path, code, example)
+)
+
+// exchange carries one request through the pipeline.
+type exchange struct {
+	op     *spec.Operation
+	r      *http.Request
+	path   string // the concrete escaped path, part of the generation seed
+	query  url.Values
+	params map[string]string
+	pref   preference
+	val    *validation
+}
+
+// reply is what the select step decided; write turns it into bytes on the wire.
+type reply struct {
+	Status    int
+	Header    http.Header
+	MediaType string
+	Value     any  // the body, encoded by write according to MediaType
+	HasBody   bool // false for responses without content
+	Source    string
+	Example   string // the example's name, when Source is example
+	Problem   *problem
+}
+
+// choose decides the response: the status (client preference, or the invalid-request ladder),
+// then the media type (Accept), then the body (named example, generated, first example).
+func (s *Server) choose(x *exchange) *reply {
+	responses := x.op.Op.Responses
+	if x.val != nil && len(x.val.Violations) > 0 {
+		return s.chooseInvalid(x)
+	}
+	var status int
+	var key string
+	if x.pref.Code != "" {
+		status, _ = strconv.Atoi(x.pref.Code)
+		key = responseKey(responses, status)
+		if key == "" {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("operation %s documents no response %s", x.op.ID, x.pref.Code))
+			p.Choices = responseKeys(responses)
+			return problemReply(p, SourceMock)
+		}
+	} else if x.pref.Example != "" {
+		// An example name alone picks the response that has it.
+		key, status = findExample(responses, x.pref.Example)
+	}
+	if key == "" {
+		key, status = defaultResponse(responses)
+	}
+	if key == "" {
+		// A description with no responses at all: answer 200 with nothing.
+		return &reply{Status: http.StatusOK, Header: http.Header{}, Source: SourceEmpty}
+	}
+	return s.render(x, key, status, SourceExample)
+}
+
+// chooseInvalid follows Prism's ladder for invalid requests: security → 401; unsupported
+// Content-Type → 415, 422, 400, default; anything else → 422, 400, default. When the
+// description has none of them, a problem is generated.
+func (s *Server) chooseInvalid(x *exchange) *reply {
+	responses := x.op.Op.Responses
+	var ladder []int
+	status := http.StatusUnprocessableEntity
+	switch {
+	case x.val.Security:
+		status, ladder = http.StatusUnauthorized, []int{http.StatusUnauthorized}
+	case x.val.UnsupportedMediaType:
+		status, ladder = http.StatusUnsupportedMediaType, []int{415, 422, 400}
+	default:
+		ladder = []int{422, 400}
+	}
+	for _, code := range ladder {
+		if key := strconv.Itoa(code); usable(responses, key) {
+			return s.invalidFromSpec(x, key, code)
+		}
+	}
+	if !x.val.Security && usable(responses, "default") {
+		return s.invalidFromSpec(x, "default", status)
+	}
+	p := newProblem(status, invalidDetail(x.val))
+	p.Operation = x.op.ID
+	p.Validation = x.val.Violations
+	rep := problemReply(p, SourceValidation)
+	for _, c := range x.val.Challenges {
+		rep.Header.Add("WWW-Authenticate", c)
+	}
+	return rep
+}
+
+func (s *Server) invalidFromSpec(x *exchange, key string, status int) *reply {
+	rep := s.render(x, key, status, SourceExample)
+	if rep.Problem == nil {
+		rep.Source = SourceValidation + "+" + rep.Source
+		for _, c := range x.val.Challenges {
+			rep.Header.Add("WWW-Authenticate", c)
+		}
+	}
+	return rep
+}
+
+func invalidDetail(v *validation) string {
+	switch {
+	case v.Security:
+		return "the request does not carry the credentials the operation requires"
+	case v.UnsupportedMediaType:
+		return "the request body's media type is not one the operation accepts"
+	}
+	n := len(v.Violations)
+	if n == 1 {
+		return "the request breaks the contract in 1 place"
+	}
+	return fmt.Sprintf("the request breaks the contract in %d places", n)
+}
+
+// render builds the reply for the response under key, answering with status.
+func (s *Server) render(x *exchange, key string, status int, source string) *reply {
+	rep := &reply{Status: status, Header: http.Header{}, Source: SourceEmpty}
+	ref := x.op.Op.Responses.Value(key)
+	if ref == nil || ref.Value == nil {
+		return rep
+	}
+	resp := ref.Value
+	s.headers(x, resp, status, rep.Header)
+	if len(resp.Content) == 0 {
+		if x.pref.Example != "" {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no examples", key, x.op.ID))
+			return problemReply(p, SourceMock)
+		}
+		return rep
+	}
+	mkey, send, ok := negotiate(resp.Content, x.r.Header.Get("Accept"))
+	if !ok {
+		p := newProblem(http.StatusNotAcceptable, fmt.Sprintf("response %s of %s cannot be served as %s", key, x.op.ID, x.r.Header.Get("Accept")))
+		p.Operation = x.op.ID
+		p.Choices = orderedMediaTypes(resp.Content)
+		return problemReply(p, SourceMock)
+	}
+	media := resp.Content[mkey]
+	rep.MediaType, rep.HasBody = send, true
+
+	if x.pref.Example != "" {
+		ex := media.Examples[x.pref.Example]
+		if ex == nil || ex.Value == nil {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no example %q", key, x.op.ID, x.pref.Example))
+			p.Operation = x.op.ID
+			p.Choices = exampleChoices(x.op.Op.Responses)
+			return problemReply(p, SourceMock)
+		}
+		rep.Value, rep.Source, rep.Example = ex.Value.Value, source, x.pref.Example
+		return s.checkExample(x, media, rep)
+	}
+	dynamic := s.cfg.Dynamic
+	if x.pref.Dynamic != nil {
+		dynamic = *x.pref.Dynamic
+	}
+	if !dynamic {
+		if name, v, ok := firstExample(media); ok {
+			rep.Value, rep.Source, rep.Example = v, source, name
+			return s.checkExample(x, media, rep)
+		}
+	}
+	if media.Schema == nil {
+		rep.HasBody, rep.Source = false, SourceEmpty
+		return rep
+	}
+	rep.Value = s.gen.Value(media.Schema, s.seed(x, strconv.Itoa(status)), generate.Response)
+	rep.Source = SourceGenerated
+	return rep
+}
+
+// checkExample, with Config.Errors, refuses to serve an example that breaks its own schema:
+// the client gets a 500 problem naming the violations instead of data the contract forbids.
+func (s *Server) checkExample(x *exchange, media *openapi3.MediaType, rep *reply) *reply {
+	if !s.cfg.Errors || media.Schema == nil || media.Schema.Value == nil {
+		return rep
+	}
+	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, s.validate.schemaOpts...)
+	if x.op.Needs2020 {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	err := media.Schema.Value.VisitJSON(rep.Value, opts...)
+	if err == nil {
+		return rep
+	}
+	p := newProblem(http.StatusInternalServerError, fmt.Sprintf("the example %q of %s does not match its own schema", rep.Example, x.op.ID))
+	p.Operation = x.op.ID
+	p.Validation = schemaViolations([]string{"response", "body"}, err)
+	return problemReply(p, SourceMock)
+}
+
+// headers fills the response headers the description declares.
+func (s *Server) headers(x *exchange, resp *openapi3.Response, status int, h http.Header) {
+	names := make([]string, 0, len(resp.Headers))
+	for n := range resp.Headers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		ref := resp.Headers[n]
+		if ref == nil || ref.Value == nil || strings.EqualFold(n, "Content-Type") {
+			continue
+		}
+		hv := ref.Value
+		var v any
+		switch {
+		case hv.Example != nil:
+			v = hv.Example
+		case len(hv.Examples) > 0:
+			_, v, _ = firstOf(hv.Examples)
+		case hv.Schema != nil:
+			v = s.gen.Value(hv.Schema, s.seed(x, strconv.Itoa(status), "header", n), generate.Response)
+		default:
+			continue
+		}
+		h.Set(n, headerValue(v))
+	}
+}
+
+func headerValue(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case []any:
+		parts := make([]string, len(t))
+		for i, e := range t {
+			parts[i] = headerValue(e)
+		}
+		return strings.Join(parts, ",")
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// seed derives the generation seed: same server seed, operation, concrete path and status →
+// same body, whatever the order of requests.
+func (s *Server) seed(x *exchange, parts ...string) uint64 {
+	base := s.cfg.Seed
+	if x.pref.Seed != "" {
+		base = x.pref.Seed
+	}
+	return generate.Seed(append([]string{base, x.op.ID, x.path}, parts...)...)
+}
+
+func firstExample(media *openapi3.MediaType) (string, any, bool) {
+	if media.Example != nil {
+		return "", media.Example, true
+	}
+	return firstOf(media.Examples)
+}
+
+// firstOf returns the first example by name (the description's order is not kept by the
+// loader, so names are sorted to stay deterministic).
+func firstOf(examples openapi3.Examples) (string, any, bool) {
+	names := make([]string, 0, len(examples))
+	for n, e := range examples {
+		if e != nil && e.Value != nil && e.Value.Value != nil {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "", nil, false
+	}
+	sort.Strings(names)
+	return names[0], examples[names[0]].Value.Value, true
+}
+
+// exampleChoices lists the operation's named examples as "STATUS NAME", for a client that
+// asked for one that does not exist.
+func exampleChoices(responses *openapi3.Responses) []string {
+	var out []string
+	for _, k := range responseKeys(responses) {
+		r := responses.Value(k)
+		if r == nil || r.Value == nil {
+			continue
+		}
+		var names []string
+		for _, mt := range r.Value.Content {
+			for n := range mt.Examples {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		for i, n := range names {
+			if i == 0 || n != names[i-1] {
+				out = append(out, k+" "+n)
+			}
+		}
+	}
+	return out
+}
+
+// findExample finds the response (lowest status first) whose content has the named example.
+func findExample(responses *openapi3.Responses, name string) (string, int) {
+	for _, k := range responseKeys(responses) {
+		r := responses.Value(k)
+		if r == nil || r.Value == nil {
+			continue
+		}
+		for _, m := range orderedMediaTypes(r.Value.Content) {
+			if r.Value.Content[m].Examples[name] != nil {
+				return k, keyStatus(k)
+			}
+		}
+	}
+	return "", 0
+}
+
+// usable reports whether the description has a response under key.
+func usable(responses *openapi3.Responses, key string) bool {
+	r := responses.Value(key)
+	return r != nil && r.Value != nil
+}
+
+// responseKey finds the response documenting status: exact code, then NXX, then default.
+func responseKey(responses *openapi3.Responses, status int) string {
+	code := strconv.Itoa(status)
+	for _, k := range []string{code, code[:1] + "XX", code[:1] + "xx", "default"} {
+		if usable(responses, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+// defaultResponse picks the response for a request that asks for nothing: the lowest 2xx,
+// then 2XX, then default, then the first documented.
+func defaultResponse(responses *openapi3.Responses) (string, int) {
+	keys := responseKeys(responses)
+	for _, k := range keys {
+		if st := keyStatus(k); st >= 200 && st < 300 {
+			return k, st
+		}
+	}
+	if responses.Value("default") != nil {
+		return "default", http.StatusOK
+	}
+	if len(keys) > 0 {
+		return keys[0], keyStatus(keys[0])
+	}
+	return "", 0
+}
+
+// responseKeys lists documented responses: codes ascending, NXX ranges after their codes,
+// default last.
+func responseKeys(responses *openapi3.Responses) []string {
+	if responses == nil {
+		return nil
+	}
+	keys := make([]string, 0, responses.Len())
+	for k := range responses.Map() {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		si, sj := keyStatus(keys[i]), keyStatus(keys[j])
+		if si != sj {
+			return si < sj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+// keyStatus maps a response key to a status: "404" → 404, "4XX" → 400 (+0.5 for ordering is
+// not needed: an exact code sorts before its range because "4XX" > "400" as a string), default →
+// 1000 so it sorts last.
+func keyStatus(k string) int {
+	if n, err := strconv.Atoi(k); err == nil {
+		return n
+	}
+	if len(k) == 3 && (k[1:] == "XX" || k[1:] == "xx") && k[0] >= '1' && k[0] <= '5' {
+		return int(k[0]-'0') * 100
+	}
+	return 1000
+}
+
+func problemReply(p *problem, source string) *reply {
+	return &reply{Status: p.Status, Header: http.Header{}, MediaType: problemMediaType, Value: p, HasBody: true, Source: source, Problem: p}
+}

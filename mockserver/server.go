@@ -1,0 +1,191 @@
+// Package mockserver serves API descriptions as a mock: every request is matched to an
+// operation, validated against the contract, and answered with an example or generated data —
+// any documented status on demand.
+//
+// A request goes through five steps, each in its own file: match (match.go), validate
+// (validate.go), select (select.go), write (write.go) and record (record.go).
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/route"
+	"github.com/mockserver/mockserver/mockserver/spec"
+)
+
+// Config configures a Server. The zero value (plus Specs) is usable.
+type Config struct {
+	// Specs are description files or directories searched for them.
+	Specs []string
+	// Seed makes generated data reproducible; the same seed gives the same bodies across
+	// restarts and replicas. Empty means the fixed default seed, never a random one.
+	Seed string
+	// Dynamic generates bodies from schemas even where the description has examples.
+	Dynamic bool
+	// CORS answers preflights and adds CORS headers to every response.
+	CORS bool
+	// Errors checks every example served against its own schema and answers 500 with the
+	// violations when it does not match (Prism's --errors).
+	Errors bool
+	// Mounts serve descriptions under a path prefix. By default none is (as Prism).
+	Mounts []Mount
+	// MaxBodyBytes bounds a request body (413 past it); 0 means 10 MiB.
+	MaxBodyBytes int64
+	// AllowRemoteRefs lets descriptions $ref http(s) URLs.
+	AllowRemoteRefs bool
+	// SkipSpecValidation skips the description checks that produce start-up warnings.
+	SkipSpecValidation bool
+	// Logger receives one line per request and the start-up warnings; nil discards.
+	Logger *slog.Logger
+}
+
+// Mount serves the description whose file is Spec (a path, or a suffix such as its base
+// name) under Prefix; an empty Prefix means the path of the description's first server URL.
+type Mount struct {
+	Spec   string
+	Prefix string
+}
+
+// DefaultSeed is the seed used when Config.Seed is empty.
+const DefaultSeed = "mockserver"
+
+const controlPrefix = "/__mock"
+
+// Server is an http.Handler serving the loaded descriptions. It is safe for concurrent use.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	docs     []*spec.Document
+	routes   []Route
+	router   *route.Router
+	validate *validator
+	gen      *generate.Generator
+	control  http.Handler
+}
+
+// Route is one served operation.
+type Route struct {
+	Method    string `json:"method"`
+	Path      string `json:"path"` // the path served: mount prefix + template
+	Operation string `json:"operation"`
+	File      string `json:"file"`
+	op        *spec.Operation
+}
+
+// New loads the descriptions and prepares everything requests need. It fails, naming file and
+// reason, when a description cannot be used or two claim the same method and path.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Seed == "" {
+		cfg.Seed = DefaultSeed
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 10 << 20
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	docs, err := spec.Load(ctx, cfg.Specs, spec.Options{AllowRemoteRefs: cfg.AllowRemoteRefs, SkipValidation: cfg.SkipSpecValidation})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		docs:     docs,
+		validate: newValidator(),
+		gen:      generate.New(generate.Options{}),
+	}
+	if err := s.buildRoutes(); err != nil {
+		return nil, err
+	}
+	s.control = s.controlAPI()
+	return s, nil
+}
+
+// Documents returns the loaded descriptions (warnings included), in load order.
+func (s *Server) Documents() []*spec.Document { return s.docs }
+
+// Routes returns the served operations: by file, then path, then method.
+func (s *Server) Routes() []Route { return s.routes }
+
+// ServeHTTP runs the pipeline. A panic anywhere becomes a logged 500 problem.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "method", r.Method, "url", r.URL.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			p := newProblem(http.StatusInternalServerError, "the mock failed while answering; this is a bug in mockserver")
+			writeProblem(w, p)
+		}
+	}()
+	if s.cfg.CORS {
+		if preflight(w, r) {
+			return
+		}
+		corsHeaders(w.Header(), r)
+	}
+	if r.URL.Path == controlPrefix || strings.HasPrefix(r.URL.Path, controlPrefix+"/") {
+		s.control.ServeHTTP(w, r)
+		return
+	}
+	s.handle(w, r)
+}
+
+// handle is the pipeline for one request: match → validate → select → write → record.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	x, miss := s.match(r)
+	if miss != nil {
+		s.write(w, r, nil, miss)
+		s.record(r, nil, miss, start)
+		return
+	}
+	data, tooLarge := readBody(w, r, s.cfg.MaxBodyBytes)
+	if tooLarge {
+		rep := problemReply(newProblem(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("request body exceeds %d bytes", s.cfg.MaxBodyBytes)), SourceMock)
+		s.write(w, r, x, rep)
+		s.record(r, x, rep, start)
+		return
+	}
+	var msg string
+	x.pref, msg = parsePrefer(r.Header, x.query)
+	if msg != "" {
+		rep := problemReply(newProblem(http.StatusBadRequest, msg), SourceMock)
+		s.write(w, r, x, rep)
+		s.record(r, x, rep, start)
+		return
+	}
+	for _, k := range preferQueryKeys {
+		x.query.Del(k)
+	}
+	x.val = s.validate.validate(r.Context(), x.op, r, x.query, x.params, data)
+	rep := s.choose(x)
+	s.write(w, r, x, rep)
+	s.record(r, x, rep, start)
+}
+
+// readBody reads the whole body, bounded by limit.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) (data []byte, tooLarge bool) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, true
+	}
+	return data, false
+}

@@ -1,0 +1,284 @@
+package mockserver
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/mockserver/mockserver/mockserver/body"
+	"github.com/mockserver/mockserver/mockserver/spec"
+)
+
+// validation is the outcome of the validate step.
+type validation struct {
+	Violations []Violation
+	// Security is set when a security requirement was not met (→ 401); Challenges are the
+	// WWW-Authenticate values for the schemes that would have satisfied it.
+	Security   bool
+	Challenges []string
+	// UnsupportedMediaType is set when the body's Content-Type is not one the operation accepts.
+	UnsupportedMediaType bool
+	// Body is the decoded request body (nil when there is none); later steps read this, never
+	// the request.
+	Body      any
+	MediaType string
+	Files     []body.File
+}
+
+func (v *validation) add(code, msg string, loc ...string) {
+	v.Violations = append(v.Violations, Violation{Location: loc, Code: code, Message: msg})
+}
+
+// validator holds what validation needs and never changes after start-up.
+type validator struct {
+	schemaOpts []openapi3.SchemaValidationOption
+	limits     body.Limits
+}
+
+func newValidator() *validator {
+	return &validator{
+		schemaOpts: []openapi3.SchemaValidationOption{
+			openapi3.MultiErrors(),
+			openapi3.EnableFormatValidation(),
+			openapi3.SetSchemaRegexCompiler(spec.LenientRegex),
+			openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+				"uuid":  openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562),
+				"email": openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail),
+				"ipv4":  openapi3.NewIPValidator(true),
+				"ipv6":  openapi3.NewIPValidator(false),
+				"uri":   absoluteURI{},
+			}),
+		},
+	}
+}
+
+// validate checks a request against its operation: security, parameters, body. It reads the
+// request but never changes it; the body arrives already read.
+func (vr *validator) validate(ctx context.Context, op *spec.Operation, r *http.Request, query url.Values, params map[string]string, data []byte) *validation {
+	v := &validation{}
+	vr.security(op, r, query, v)
+	vr.parameters(ctx, op, r, query, params, v)
+	vr.body(op, r, data, v)
+	return v
+}
+
+// security checks that the credentials some alternative of the requirement asks for are
+// present. Their values are not checked: any token is accepted.
+func (vr *validator) security(op *spec.Operation, r *http.Request, query url.Values, v *validation) {
+	if len(op.Security) == 0 {
+		return
+	}
+	var schemes map[string]*openapi3.SecuritySchemeRef
+	if c := op.Doc.Doc.Components; c != nil {
+		schemes = c.SecuritySchemes
+	}
+	var missing []Violation
+	var challenges []string
+	for _, alt := range op.Security {
+		if len(alt) == 0 {
+			return // {} makes security optional
+		}
+		names := make([]string, 0, len(alt))
+		for name := range alt {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		ok := true
+		for _, name := range names {
+			var scheme *openapi3.SecurityScheme
+			if ref := schemes[name]; ref != nil {
+				scheme = ref.Value
+			}
+			viol, challenge, present := credential(name, scheme, r, query)
+			if !present {
+				ok = false
+				missing = append(missing, viol)
+				challenges = append(challenges, challenge)
+			}
+		}
+		if ok {
+			return
+		}
+	}
+	v.Security = true
+	v.Violations = append(v.Violations, dedupeViolations(missing)...)
+	sort.Strings(challenges)
+	for i, c := range challenges {
+		if i == 0 || c != challenges[i-1] {
+			v.Challenges = append(v.Challenges, c)
+		}
+	}
+}
+
+// credential reports whether the credential scheme asks for is present. A scheme the
+// description names but never defines is taken to be an Authorization header.
+func credential(name string, s *openapi3.SecurityScheme, r *http.Request, query url.Values) (Violation, string, bool) {
+	authz := func(prefix, label, challenge string) (Violation, string, bool) {
+		h := r.Header.Get("Authorization")
+		if prefix == "" {
+			if strings.TrimSpace(h) != "" {
+				return Violation{}, "", true
+			}
+		} else if len(h) > len(prefix) && strings.EqualFold(h[:len(prefix)], prefix) && strings.TrimSpace(h[len(prefix):]) != "" {
+			if !strings.EqualFold(prefix, "basic ") || validBasic(h[len(prefix):]) {
+				return Violation{}, "", true
+			}
+			return Violation{Location: []string{"header", "Authorization"}, Code: "security",
+					Message: fmt.Sprintf("security scheme %q: malformed Basic credentials (want base64 of user:password)", name)},
+				challenge, false
+		}
+		return Violation{Location: []string{"header", "Authorization"}, Code: "security",
+			Message: fmt.Sprintf("security scheme %q: missing %s in the Authorization header", name, label)}, challenge, false
+	}
+	if s == nil {
+		return authz("", "credentials", `Bearer realm="mockserver"`)
+	}
+	switch strings.ToLower(s.Type) {
+	case "apikey":
+		challenge := fmt.Sprintf(`ApiKey realm="mockserver", in="%s", name="%s"`, s.In, s.Name)
+		var present bool
+		switch s.In {
+		case "header":
+			present = r.Header.Get(s.Name) != ""
+		case "query":
+			present = query.Get(s.Name) != ""
+		case "cookie":
+			c, err := r.Cookie(s.Name)
+			present = err == nil && c.Value != ""
+		}
+		if present {
+			return Violation{}, "", true
+		}
+		return Violation{Location: []string{s.In, s.Name}, Code: "security",
+			Message: fmt.Sprintf("security scheme %q: missing API key %s %q", name, s.In, s.Name)}, challenge, false
+	case "http":
+		switch strings.ToLower(s.Scheme) {
+		case "basic":
+			return authz("Basic ", "Basic credentials", `Basic realm="mockserver"`)
+		case "bearer":
+			return authz("Bearer ", "Bearer token", `Bearer realm="mockserver"`)
+		default:
+			sch := s.Scheme
+			return authz(sch+" ", sch+" credentials", sch+` realm="mockserver"`)
+		}
+	case "oauth2", "openidconnect":
+		return authz("Bearer ", "Bearer token", `Bearer realm="mockserver"`)
+	}
+	// mutualTLS and unknown types cannot be checked on a plain connection.
+	return Violation{}, "", true
+}
+
+func validBasic(cred string) bool {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	return err == nil && strings.Contains(string(raw), ":")
+}
+
+// parameters validates path, query, header and cookie parameters with kin-openapi.
+func (vr *validator) parameters(ctx context.Context, op *spec.Operation, r *http.Request, query url.Values, params map[string]string, v *validation) {
+	input := &openapi3filter.RequestValidationInput{
+		Request:     r,
+		PathParams:  params,
+		QueryParams: query,
+		Route:       op.Route,
+		Options: &openapi3filter.Options{
+			MultiError:              true,
+			SkipSettingDefaults:     true, // validation must not change the request
+			SchemaValidationOptions: vr.schemaOpts,
+		},
+	}
+	for _, p := range op.Params {
+		err := openapi3filter.ValidateParameter(ctx, input, p)
+		if err != nil {
+			v.Violations = append(v.Violations, paramViolations(p, err)...)
+		}
+	}
+}
+
+// body decodes and validates the request body.
+func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *validation) {
+	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
+		return
+	}
+	rb := op.Op.RequestBody.Value
+	if len(data) == 0 {
+		if rb.Required {
+			v.add("required", "request body is required", "body")
+		}
+		return
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		v.UnsupportedMediaType = true
+		v.add("content-type", "request has a body but no Content-Type; accepted: "+strings.Join(mediaTypes(rb.Content), ", "), "header", "Content-Type")
+		return
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		v.UnsupportedMediaType = true
+		v.add("content-type", "malformed Content-Type "+quote(ct)+": "+err.Error(), "header", "Content-Type")
+		return
+	}
+	media := rb.Content.Get(mt)
+	if media == nil {
+		v.UnsupportedMediaType = true
+		v.add("content-type", fmt.Sprintf("Content-Type %s is not accepted; accepted: %s", mt, strings.Join(mediaTypes(rb.Content), ", ")), "header", "Content-Type")
+		return
+	}
+	v.MediaType = mt
+	var schema *openapi3.Schema
+	if media.Schema != nil {
+		schema = media.Schema.Value
+	}
+	dec, err := body.Decode(mt, params, data, schema, vr.limits)
+	if err != nil {
+		var be *body.Error
+		if errors.As(err, &be) {
+			v.Violations = append(v.Violations, Violation{Location: be.Location, Code: be.Code, Message: be.Message})
+		} else {
+			v.add("body.syntax", err.Error(), "body")
+		}
+		return
+	}
+	v.Body, v.Files = dec.Value, dec.Files
+	if schema == nil {
+		return
+	}
+	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}, vr.schemaOpts...)
+	if op.Needs2020 {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	if err := schema.VisitJSON(dec.Value, opts...); err != nil {
+		v.Violations = append(v.Violations, schemaViolations([]string{"body"}, err)...)
+	}
+}
+
+func mediaTypes(c openapi3.Content) []string {
+	out := make([]string, 0, len(c))
+	for k := range c {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// absoluteURI checks the uri format: an absolute URI (RFC 3986), i.e. with a scheme.
+type absoluteURI struct{}
+
+func (absoluteURI) Validate(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" {
+		return errors.New("not an absolute URI")
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// paramViolations turns kin-openapi's error for one parameter into violation entries, from
+// its typed fields: never from Error(), which can dump whole schemas.
+func paramViolations(p *openapi3.Parameter, err error) []Violation {
+	loc := []string{p.In, p.Name}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Err != nil {
+		err = re.Err
+	}
+	switch {
+	case errors.Is(err, openapi3filter.ErrInvalidRequired):
+		return []Violation{{Location: loc, Code: "required", Message: fmt.Sprintf("%s parameter %q is required", p.In, p.Name)}}
+	case errors.Is(err, openapi3filter.ErrInvalidEmptyValue):
+		return []Violation{{Location: loc, Code: "empty", Message: fmt.Sprintf("%s parameter %q must not be empty", p.In, p.Name)}}
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(err, &pe) {
+		l := append([]string{}, loc...)
+		for _, seg := range pe.Path() {
+			l = append(l, fmt.Sprint(seg))
+		}
+		msg := pe.Reason
+		if msg == "" && pe.Cause != nil {
+			msg = pe.Cause.Error()
+		}
+		if msg == "" {
+			msg = "cannot be parsed"
+		}
+		return []Violation{{Location: l, Code: "parse", Message: oneLineMsg(fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, msg))}}
+	}
+	return schemaViolations(loc, err)
+}
+
+// schemaViolations flattens a schema validation error into one entry per violation.
+func schemaViolations(prefix []string, err error) []Violation {
+	var out []Violation
+	var walk func(error)
+	walk = func(err error) {
+		var me openapi3.MultiError
+		if errors.As(err, &me) {
+			for _, e := range me {
+				walk(e)
+			}
+			return
+		}
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) {
+			loc := append(append([]string{}, prefix...), se.JSONPointer()...)
+			code := se.SchemaField
+			if code == "" {
+				code = "schema"
+			}
+			msg := se.Reason
+			if msg == "" {
+				msg = "value does not match the schema"
+			}
+			if code == "required" {
+				// kin-openapi points at the object; point at the missing property.
+				if name, ok := missingProperty(msg); ok && (len(loc) == 0 || loc[len(loc)-1] != name) {
+					loc = append(loc, name)
+				}
+			}
+			out = append(out, Violation{Location: loc, Code: code, Message: oneLineMsg(msg)})
+			return
+		}
+		out = append(out, Violation{Location: append([]string{}, prefix...), Code: "invalid", Message: oneLineMsg(err.Error())})
+	}
+	walk(err)
+	return dedupeViolations(out)
+}
+
+// missingProperty extracts x from kin-openapi's `property "x" is missing`.
+func missingProperty(reason string) (string, bool) {
+	const pre = `property "`
+	i := strings.Index(reason, pre)
+	if i < 0 {
+		return "", false
+	}
+	rest := reason[i+len(pre):]
+	j := strings.Index(rest, `"`)
+	if j < 0 {
+		return "", false
+	}
+	return rest[:j], true
+}
+
+func dedupeViolations(in []Violation) []Violation {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, v := range in {
+		k := strings.Join(v.Location, "\x00") + "\x01" + v.Code + "\x01" + v.Message
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func oneLineMsg(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 240 {
+		s = s[:237] + "..."
+	}
+	return s
+}

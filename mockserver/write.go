@@ -1,0 +1,90 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Response headers the mock adds to every answer from an operation.
+const (
+	HeaderOperation  = "X-Mock-Operation"  // the operation that answered
+	HeaderSource     = "X-Mock-Source"     // what answered: example, generated, validation+example …
+	HeaderExample    = "X-Mock-Example"    // the example's name, when one was served
+	HeaderViolations = "X-Mock-Violations" // the request's contract violations, as a JSON array
+)
+
+// maxViolationsHeader bounds the X-Mock-Violations header; past it, entries are dropped and
+// the header says how many were left out.
+const maxViolationsHeader = 6 << 10
+
+// write encodes the reply: status, declared headers, the mock's own headers, the body.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply) {
+	h := w.Header()
+	for k, v := range rep.Header {
+		h[k] = v
+	}
+	if x != nil {
+		h.Set(HeaderOperation, x.op.ID)
+		if x.val != nil && len(x.val.Violations) > 0 {
+			h.Set(HeaderViolations, violationsHeader(x.val.Violations))
+		}
+	} else if rep.Problem != nil && rep.Problem.Operation != "" {
+		h.Set(HeaderOperation, rep.Problem.Operation)
+	}
+	h.Set(HeaderSource, rep.Source)
+	if rep.Example != "" {
+		h.Set(HeaderExample, rep.Example)
+	}
+	var data []byte
+	if rep.HasBody {
+		data = encodeBody(rep.MediaType, rep.Value)
+		h.Set("Content-Type", rep.MediaType)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(rep.Status)
+	if r.Method != http.MethodHead && len(data) > 0 && bodyAllowed(rep.Status) {
+		_, _ = w.Write(data)
+	}
+}
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// encodeBody serialises a body value for its media type: JSON for JSON types and for
+// structured values; strings as they are for everything else.
+func encodeBody(mediaType string, v any) []byte {
+	if p, ok := v.(*problem); ok {
+		return p.body()
+	}
+	if str, ok := v.(string); ok && !isJSONMedia(mediaType) {
+		return []byte(str)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return []byte("null")
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func violationsHeader(vs []Violation) string {
+	for n := len(vs); n > 0; n-- {
+		b, err := json.Marshal(vs[:n])
+		if err == nil && len(b) <= maxViolationsHeader {
+			return string(b)
+		}
+	}
+	return `[{"location":[],"code":"too-many","message":"violations too long for a header; see the response body or the journal"}]`
+}
+
+func writeProblem(w http.ResponseWriter, p *problem) {
+	b := p.body()
+	w.Header().Set("Content-Type", problemMediaType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(b)
+}
