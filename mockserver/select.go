@@ -186,7 +186,7 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 		rep.HasBody, rep.Source = false, SourceEmpty
 		return rep
 	}
-	rep.Value = s.gen.Value(media.Schema, s.seed(x, strconv.Itoa(status)), generate.Response)
+	rep.Value = s.gens[x.op.Doc].Value(media.Schema, s.seed(x, strconv.Itoa(status)), generate.Response)
 	rep.Source = SourceGenerated
 	return rep
 }
@@ -231,7 +231,7 @@ func (s *Server) headers(x *exchange, resp *openapi3.Response, status int, h htt
 		case len(hv.Examples) > 0:
 			_, v, _ = firstOf(hv.Examples)
 		case hv.Schema != nil:
-			v = s.gen.Value(hv.Schema, s.seed(x, strconv.Itoa(status), "header", n), generate.Response)
+			v = s.gens[x.op.Doc].Value(hv.Schema, s.seed(x, strconv.Itoa(status), "header", n), generate.Response)
 		default:
 			continue
 		}

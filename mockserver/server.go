@@ -68,8 +68,10 @@ type Server struct {
 	routes   []Route
 	router   *route.Router
 	validate *validator
-	gen      *generate.Generator
-	control  http.Handler
+	// gens holds one generator per description: a generator caches what it learns about the
+	// schemas it sees, and its semantics follow the description's OpenAPI version.
+	gens    map[*spec.Document]*generate.Generator
+	control http.Handler
 }
 
 // Route is one served operation.
@@ -103,7 +105,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		log:      log,
 		docs:     docs,
 		validate: newValidator(),
-		gen:      generate.New(generate.Options{}),
+		gens:     make(map[*spec.Document]*generate.Generator, len(docs)),
+	}
+	for _, d := range docs {
+		s.gens[d] = generate.New(generate.Options{OpenAPIVersion: d.Doc.OpenAPI})
 	}
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
