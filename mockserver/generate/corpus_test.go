@@ -2,9 +2,9 @@ package generate
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,10 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oasdiff/yaml"
+
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // corpusDir is the corpus of real descriptions: $MOCKSERVER_CORPUS, else
@@ -88,28 +87,14 @@ func findRoots(dir string) []string {
 	return roots
 }
 
-// loadDoc loads an OpenAPI 3.x or Swagger 2.0 description.
+// loadDoc loads a description the way the server does (repairs and Swagger 2.0 conversion
+// included).
 func loadDoc(path string) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	if rootKind(path) == "swagger" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		if !strings.HasSuffix(path, ".json") {
-			if data, err = yaml.YAMLToJSON(data); err != nil {
-				return nil, err
-			}
-		}
-		var doc2 openapi2.T
-		if err := json.Unmarshal(data, &doc2); err != nil {
-			return nil, err
-		}
-		abs, _ := filepath.Abs(path)
-		return openapi2conv.ToV3WithLoader(&doc2, loader, &url.URL{Path: filepath.ToSlash(abs)})
+	d, err := spec.LoadFile(context.Background(), path, spec.Options{SkipValidation: true})
+	if err != nil {
+		return nil, err
 	}
-	return loader.LoadFromFile(path)
+	return d.Doc, nil
 }
 
 func isJSONMedia(mt string) bool {
