@@ -33,9 +33,12 @@ type Config struct {
 	Dynamic bool
 	// CORS answers preflights and adds CORS headers to every response.
 	CORS bool
-	// Errors checks every example served against its own schema and answers 500 with the
-	// violations when it does not match (Prism's --errors).
+	// Errors answers 500 with the violations instead of serving an example that breaks its own
+	// schema (Prism's --errors).
 	Errors bool
+	// InvalidExamples says what to do with such an example otherwise: InvalidExamplesServe (the
+	// default: served as written, with an X-Mock-Warning header) or InvalidExamplesGenerate.
+	InvalidExamples string
 	// Mounts serve descriptions under a path prefix. By default none is (as Prism).
 	Mounts []Mount
 	// MaxBodyBytes bounds a request body (413 past it); 0 means 10 MiB.
@@ -72,6 +75,9 @@ type Server struct {
 	// schemas it sees, and its semantics follow the description's OpenAPI version.
 	gens    map[*spec.Document]*generate.Generator
 	control http.Handler
+	// badExamples are the response examples that break their schema, found at start-up.
+	badExamples map[exampleKey][]Violation
+	badList     []BadExample
 }
 
 // Route is one served operation.
@@ -110,15 +116,26 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	for _, d := range docs {
 		s.gens[d] = generate.New(generate.Options{OpenAPIVersion: d.Doc.OpenAPI})
 	}
+	switch cfg.InvalidExamples {
+	case "":
+		s.cfg.InvalidExamples = InvalidExamplesServe
+	case InvalidExamplesServe, InvalidExamplesGenerate:
+	default:
+		return nil, fmt.Errorf("invalid-examples: want %s or %s, got %q", InvalidExamplesServe, InvalidExamplesGenerate, cfg.InvalidExamples)
+	}
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
 	}
+	s.checkExamples()
 	s.control = s.controlAPI()
 	return s, nil
 }
 
 // Documents returns the loaded descriptions (warnings included), in load order.
 func (s *Server) Documents() []*spec.Document { return s.docs }
+
+// BadExamples lists the response examples that break their own schema, found at start-up.
+func (s *Server) BadExamples() []BadExample { return s.badList }
 
 // Routes returns the served operations: by file, then path, then method.
 func (s *Server) Routes() []Route { return s.routes }

@@ -13,6 +13,7 @@ const (
 	HeaderSource     = "X-Mock-Source"     // what answered: example, generated, validation+example …
 	HeaderExample    = "X-Mock-Example"    // the example's name, when one was served
 	HeaderViolations = "X-Mock-Violations" // the request's contract violations, as a JSON array
+	HeaderWarning    = "X-Mock-Warning"    // something the client should know about the answer
 )
 
 // maxViolationsHeader bounds the X-Mock-Violations header; past it, entries are dropped and

@@ -35,6 +35,7 @@ type options struct {
 	dynamic  bool
 	cors     bool
 	errors   bool
+	invalid  string
 	mounts   []string
 	logLevel string
 	quiet    bool
@@ -110,6 +111,7 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	str("MOCKSERVER_HOST", &o.host)
 	str("MOCKSERVER_SEED", &o.seed)
 	str("MOCKSERVER_LOG_LEVEL", &o.logLevel)
+	str("MOCKSERVER_INVALID_EXAMPLES", &o.invalid)
 	if v := getenv("MOCKSERVER_PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -147,6 +149,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.BoolVar(&o.dynamic, "dynamic", o.dynamic, "generate bodies from schemas even where examples exist (env MOCKSERVER_DYNAMIC)")
 	fs.BoolVar(&o.cors, "cors", o.cors, "answer CORS preflights and add CORS headers (env MOCKSERVER_CORS)")
 	fs.BoolVar(&o.errors, "errors", o.errors, "answer 500 when an example breaks its own schema (env MOCKSERVER_ERRORS)")
+	fs.StringVar(&o.invalid, "invalid-examples", o.invalid, "an example that breaks its own schema is served as written (serve) or replaced by generated data (generate) (env MOCKSERVER_INVALID_EXAMPLES)")
 	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
@@ -222,7 +225,7 @@ func (o *options) parsePrism(args []string, stderr io.Writer) error {
 
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
-		Specs: o.specs, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, Logger: log,
+		Specs: o.specs, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
 	}
 	for _, m := range o.mounts {
 		specPart, prefix, _ := strings.Cut(m, "=")
@@ -275,6 +278,12 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		for _, w := range d.Warnings {
 			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
 		}
+	}
+	for _, b := range srv.BadExamples() {
+		first := b.Violations[0]
+		log.Warn("example breaks its own schema", "file", b.File, "operation", b.Operation, "status", b.Status,
+			"mediaType", b.MediaType, "example", b.Example, "violations", len(b.Violations),
+			"first", strings.Join(first.Location, ".")+": "+first.Message)
 	}
 	addr := net.JoinHostPort(o.host, strconv.Itoa(o.port))
 	ln, err := net.Listen("tcp", addr)

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -142,7 +143,8 @@ func sniffVersion(data []byte) (version, kind string) {
 	return string(m[2]), string(m[1])
 }
 
-// LoadFile loads one root document.
+// LoadFile loads one root document, after inlining what kin-openapi cannot follow from other
+// files (bundle.go).
 func LoadFile(ctx context.Context, file string, opts Options) (*Document, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -152,21 +154,37 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 	if kind == "" {
 		return nil, &Error{File: file, Reason: "not an API description: no top-level openapi or swagger field"}
 	}
-	loader := newLoader(ctx, opts)
+	var fileNotes fileNotes
+	loader := newLoader(ctx, opts, &fileNotes)
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return nil, &Error{File: file, Reason: err.Error()}
 	}
 	location := &url.URL{Path: filepath.ToSlash(abs)}
 
-	var doc *openapi3.T
-	switch {
-	case kind == "swagger" && strings.HasPrefix(version, "2"):
-		doc, err = loadSwagger2(data, loader, location)
-	case kind == "openapi" && strings.HasPrefix(version, "3."):
-		doc, err = loader.LoadFromDataWithPath(data, location)
-	default:
+	v2 := kind == "swagger" && strings.HasPrefix(version, "2")
+	if !v2 && (kind != "openapi" || !strings.HasPrefix(version, "3.")) {
 		return nil, &Error{File: file, Reason: fmt.Sprintf("unsupported %s version %q (want 2.0, 3.0 or 3.1)", kind, version)}
+	}
+	// $refs to other files that kin-openapi cannot follow are inlined first (bundle.go); a
+	// description without any is read as it is.
+	var bundled []string
+	if hasExternalRef(data) || hasSchemaMapRef(data) {
+		out, notes, err := bundle(kind, data, abs)
+		if err != nil {
+			return nil, &Error{File: file, Reason: err.Error()}
+		}
+		if out != nil {
+			data = out
+		}
+		bundled = notes
+	}
+
+	var doc *openapi3.T
+	if v2 {
+		doc, err = loadSwagger2(data, loader, location)
+	} else {
+		doc, err = loader.LoadFromDataWithPath(data, location)
 	}
 	var repairs []string
 	if err != nil {
@@ -176,8 +194,8 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 		if !ok {
 			return nil, &Error{File: file, Reason: oneLine(err.Error())}
 		}
-		loader = newLoader(ctx, opts)
-		if kind == "swagger" {
+		loader = newLoader(ctx, opts, &fileNotes)
+		if v2 {
 			doc, err = loadSwagger2(fixed, loader, location)
 		} else {
 			doc, err = loader.LoadFromDataWithPath(fixed, location)
@@ -194,22 +212,69 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 	if !opts.SkipValidation {
 		d.Warnings = validate(ctx, doc)
 	}
-	d.Warnings = append(repairs, d.Warnings...)
+	d.Warnings = slices.Concat(bundled, fileNotes.list, repairs, d.Warnings)
 	if err := d.index(); err != nil {
 		return nil, &Error{File: file, Reason: err.Error()}
 	}
 	return d, nil
 }
 
-func newLoader(ctx context.Context, opts Options) *openapi3.Loader {
+// fileNotes collects the warnings about the files kin-openapi reads, each once (a file is read
+// again when a repaired copy is loaded).
+type fileNotes struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (n *fileNotes) add(notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, s := range notes {
+		if !slices.Contains(n.list, s) {
+			n.list = append(n.list, s)
+		}
+	}
+}
+
+func newLoader(ctx context.Context, opts Options, notes *fileNotes) *openapi3.Loader {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
 	loader.IsExternalRefsAllowed = true
+	// kin-openapi reads a file again for every $ref to it: each is read and prepared once.
+	type read struct {
+		data []byte
+		err  error
+	}
+	var mu sync.Mutex
+	cache := map[string]read{}
 	loader.ReadFromURIFunc = func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
-		if u.Scheme != "" && u.Scheme != "file" && !opts.AllowRemoteRefs {
+		local := (u.Scheme == "" || u.Scheme == "file") && u.Host == ""
+		if !local && !opts.AllowRemoteRefs {
 			return nil, fmt.Errorf("remote $ref %s refused (allow remote references to follow it)", u)
 		}
-		return openapi3.DefaultReadFromURI(l, u)
+		key := u.String()
+		mu.Lock()
+		r, ok := cache[key]
+		mu.Unlock()
+		if ok {
+			return r.data, r.err
+		}
+		r.data, r.err = openapi3.DefaultReadFromURI(l, u)
+		if r.err == nil && local {
+			var n []string
+			r.data, n, r.err = readForKin(r.data, filepath.FromSlash(u.Path))
+			if r.err != nil {
+				r.data, r.err = nil, fmt.Errorf("%s: %v", u.Path, r.err)
+			}
+			notes.add(n)
+		}
+		mu.Lock()
+		cache[key] = r
+		mu.Unlock()
+		return r.data, r.err
 	}
 	return loader
 }
@@ -235,6 +300,9 @@ func loadSwagger2(data []byte, loader *openapi3.Loader, location *url.URL) (*ope
 	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
 }
 
+// maxJSONSize bounds what nodeToJSON writes once aliases are expanded (an alias bomb).
+const maxJSONSize = 256 << 20
+
 // nodeToJSON writes a YAML node as JSON. Anchors and aliases are expanded (bounded).
 func nodeToJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 	if depth > 512 {
@@ -248,17 +316,27 @@ func nodeToJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 		}
 		return nodeToJSON(buf, n.Content[0], depth+1)
 	case yaml.AliasNode:
+		if buf.Len() > maxJSONSize {
+			return fmt.Errorf("YAML aliases expand to more than %d MiB", maxJSONSize>>20)
+		}
 		return nodeToJSON(buf, n.Alias, depth+1)
 	case yaml.MappingNode:
+		pairs := n.Content
+		if hasMergeKey(n) {
+			var err error
+			if pairs, err = mergedPairs(n, depth); err != nil {
+				return err
+			}
+		}
 		buf.WriteByte('{')
-		for i := 0; i+1 < len(n.Content); i += 2 {
+		for i := 0; i+1 < len(pairs); i += 2 {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			k, _ := json.Marshal(n.Content[i].Value)
+			k, _ := json.Marshal(pairs[i].Value)
 			buf.Write(k)
 			buf.WriteByte(':')
-			if err := nodeToJSON(buf, n.Content[i+1], depth+1); err != nil {
+			if err := nodeToJSON(buf, pairs[i+1], depth+1); err != nil {
 				return err
 			}
 		}
@@ -278,6 +356,59 @@ func nodeToJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 		writeScalar(buf, n)
 	}
 	return nil
+}
+
+func hasMergeKey(m *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			return true
+		}
+	}
+	return false
+}
+
+// mergedPairs returns the keys and values of the mapping m with its YAML merge keys
+// (`<<: *base`) applied: a key written in m wins over a merged one, and an earlier merged
+// mapping over a later one.
+func mergedPairs(m *yaml.Node, depth int) ([]*yaml.Node, error) {
+	if depth > 512 {
+		return nil, errors.New("YAML nested too deeply")
+	}
+	var out, merges []*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			v := deref(m.Content[i+1])
+			if v != nil && v.Kind == yaml.SequenceNode {
+				merges = append(merges, v.Content...)
+			} else {
+				merges = append(merges, v)
+			}
+			continue
+		}
+		if !seen[k.Value] {
+			seen[k.Value] = true
+			out = append(out, k, m.Content[i+1])
+		}
+	}
+	for _, src := range merges {
+		src = deref(src)
+		if src == nil || src.Kind != yaml.MappingNode {
+			continue
+		}
+		pairs, err := mergedPairs(src, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if !seen[pairs[i].Value] {
+				seen[pairs[i].Value] = true
+				out = append(out, pairs[i], pairs[i+1])
+			}
+		}
+	}
+	return out, nil
 }
 
 func writeScalar(buf *bytes.Buffer, n *yaml.Node) {

@@ -38,14 +38,11 @@ import (
 //   - a schema's discriminator of the other version's form (2.0 string / 3.x object) is
 //     converted, and a schema's `required` that is not a list (draft-3 `required: true`) dropped.
 //
-// It does not read the files a description refers to: it is not given the document's location,
-// so refs into other files are left as they are. That is why the multi-file Swagger 2.0
-// descriptions whose path items are $refs into other files (openziti's edge-api client.yml and
-// management.yml) stay unloadable: kin-openapi's 2.0→3 conversion (openapi2conv.ToV3PathItem)
-// ignores a path item's $ref, so those paths would have no operations, and the referenced files
-// are Swagger 2.0 fragments (discriminator strings, body parameters, response schemas) that the
-// loader would read as OpenAPI 3 without conversion. Serving them needs the referenced files
-// inlined and converted, which cannot be done from the root text alone.
+// It does not read the files a description refers to, so refs to other files are left as they
+// are. By the time it runs, bundle (bundle.go) has inlined what kin-openapi cannot follow from
+// other files (operations written as $refs, Swagger 2.0 split across files), and data is that
+// bundled text: a Swagger 2.0 description is then one self-contained document, all of it
+// repaired here.
 func repair(kind string, data []byte, loadErr error) (fixed []byte, notes []string, ok bool) {
 	_ = loadErr // every known problem is repaired, not only the one kin-openapi reported first
 	var doc yaml.Node

@@ -439,20 +439,11 @@ func TestRepairCorpus(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("corpus not found at %s (set MOCKSERVER_CORPUS): %v", root, err)
 	}
-	// Files whose repair cannot be done from the root text: the reason is logged and the case
-	// skipped while the load still fails, so that an improvement shows up as a pass.
-	unrepairable := map[string]string{
-		"real/openziti/edge-api/client.yml": "Swagger 2.0 path items are $refs into other files; " +
-			"kin-openapi's 2.0→3 conversion ignores path item $refs and the referenced 2.0 fragments " +
-			"are not converted, and repair is not given the file's location to inline them",
-	}
-	unrepairable["real/openziti/edge-api/management.yml"] = unrepairable["real/openziti/edge-api/client.yml"]
-
+	// DigitalOcean (tag descriptions written as $refs to text) and openziti's edge-api (Swagger
+	// 2.0 split across files) needed no repair once bundled (bundle.go): TestBundleCorpus covers
+	// them.
 	for _, rel := range []string{
-		"real/digitalocean/specification/DigitalOcean-public.v2.yaml",
 		"real/gitea/gitea.json",
-		"real/openziti/edge-api/client.yml",
-		"real/openziti/edge-api/management.yml",
 		"real/slack/slack_web_openapi_v2_without_examples.json",
 		"real/superset/openapi.json",
 	} {
@@ -463,9 +454,6 @@ func TestRepairCorpus(t *testing.T) {
 			}
 			docs, err := Load(context.Background(), []string{path}, Options{})
 			if err != nil {
-				if why, ok := unrepairable[rel]; ok {
-					t.Skipf("known unrepairable (%s): %v", why, err)
-				}
 				t.Fatalf("Load: %v", err)
 			}
 			if len(docs) != 1 {

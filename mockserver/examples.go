@@ -1,0 +1,138 @@
+package mockserver
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockserver/mockserver/mockserver/spec"
+)
+
+// What to do with a response example that breaks its own schema (Config.InvalidExamples).
+const (
+	InvalidExamplesServe    = "serve"    // serve it as the description wrote it (Prism's behaviour)
+	InvalidExamplesGenerate = "generate" // answer generated data instead
+)
+
+// exampleKey names one example: name "" is the media type's single `example`.
+type exampleKey struct {
+	media *openapi3.MediaType
+	name  string
+}
+
+// BadExample is a response example that does not validate against its own schema, found at
+// start-up.
+type BadExample struct {
+	File       string      `json:"file"`
+	Operation  string      `json:"operation"`
+	Status     string      `json:"status"`
+	MediaType  string      `json:"mediaType"`
+	Example    string      `json:"example"` // "" for a media type's single example
+	Violations []Violation `json:"violations"`
+}
+
+// checkExamples validates every response example of every operation against its schema, once,
+// and remembers the ones that fail.
+func (s *Server) checkExamples() {
+	s.badExamples = map[exampleKey][]Violation{}
+	seen := map[exampleKey]bool{}
+	for _, d := range s.docs {
+		for _, op := range d.Ops {
+			for _, status := range responseKeys(op.Op.Responses) {
+				ref := op.Op.Responses.Value(status)
+				if ref == nil || ref.Value == nil {
+					continue
+				}
+				for _, mt := range orderedMediaTypes(ref.Value.Content) {
+					media := ref.Value.Content[mt]
+					if media == nil || media.Schema == nil || media.Schema.Value == nil || !isJSONMedia(mt) {
+						continue
+					}
+					for _, name := range exampleNamesOf(media) {
+						k := exampleKey{media, name}
+						if seen[k] {
+							continue // a shared response component is checked once
+						}
+						seen[k] = true
+						vs := s.exampleViolations(op, media, exampleValue(media, name))
+						if len(vs) == 0 {
+							continue
+						}
+						s.badExamples[k] = vs
+						s.badList = append(s.badList, BadExample{File: d.File, Operation: op.ID, Status: status, MediaType: mt, Example: name, Violations: vs})
+					}
+				}
+			}
+		}
+	}
+}
+
+func (s *Server) exampleViolations(op *spec.Operation, media *openapi3.MediaType, v any) []Violation {
+	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, s.validate.schemaOpts...)
+	if op.Needs2020 {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	if err := media.Schema.Value.VisitJSON(v, opts...); err != nil {
+		return schemaViolations([]string{"response", "body"}, err)
+	}
+	return nil
+}
+
+// exampleNamesOf lists a media type's examples: "" for `example`, then the named ones sorted
+// (the loader does not keep the description's order).
+func exampleNamesOf(media *openapi3.MediaType) []string {
+	var names []string
+	if media.Example != nil {
+		names = append(names, "")
+	}
+	var named []string
+	for n, e := range media.Examples {
+		if e != nil && e.Value != nil && e.Value.Value != nil {
+			named = append(named, n)
+		}
+	}
+	sort.Strings(named)
+	return append(names, named...)
+}
+
+func exampleValue(media *openapi3.MediaType, name string) any {
+	if name == "" {
+		return media.Example
+	}
+	return media.Examples[name].Value.Value
+}
+
+// firstExample picks the example to serve when none is named: the first one, or with
+// InvalidExamples=generate the first one that matches its schema.
+func (s *Server) firstExample(media *openapi3.MediaType) (string, any, bool) {
+	for _, name := range exampleNamesOf(media) {
+		if s.cfg.InvalidExamples == InvalidExamplesGenerate && s.badExamples[exampleKey{media, name}] != nil {
+			continue
+		}
+		return name, exampleValue(media, name), true
+	}
+	return "", nil, false
+}
+
+// serveExample answers an example, unless it breaks its schema and the configuration says
+// otherwise: with Errors a 500 problem naming the violations, with InvalidExamples=generate
+// generated data.
+func (s *Server) serveExample(x *exchange, media *openapi3.MediaType, rep *reply, name string, source string) *reply {
+	bad := s.badExamples[exampleKey{media, name}]
+	switch {
+	case bad == nil:
+	case s.cfg.Errors:
+		p := newProblem(500, fmt.Sprintf("the example %q of %s does not match its own schema", name, x.op.ID))
+		p.Operation = x.op.ID
+		p.Validation = bad
+		return problemReply(p, SourceMock)
+	case s.cfg.InvalidExamples == InvalidExamplesGenerate && media.Schema != nil:
+		rep.Header.Set(HeaderWarning, fmt.Sprintf("example %q breaks its schema; generated instead", name))
+		return s.generated(x, media, rep)
+	default:
+		rep.Header.Set(HeaderWarning, fmt.Sprintf("example %q breaks its schema (served as written)", name))
+	}
+	rep.Value, rep.Source, rep.Example = exampleValue(media, name), source, name
+	return rep
+}
