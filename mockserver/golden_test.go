@@ -75,7 +75,9 @@ func TestGeneratedIndependentOfOrder(t *testing.T) {
 		q.target += map[bool]string{true: "&", false: "?"}[bytes.ContainsRune([]byte(q.target), '?')] + "__ignored=1"
 		reqs = append(reqs, withPrefer(q, "dynamic=true, code=401"))
 	}
-	sort.Slice(reqs, func(i, j int) bool { return reqs[i].target+reqs[i].header["Prefer"] < reqs[j].target+reqs[j].header["Prefer"] })
+	sort.Slice(reqs, func(i, j int) bool {
+		return reqs[i].target+reqs[i].header["Prefer"] < reqs[j].target+reqs[j].header["Prefer"]
+	})
 	first := map[int][]byte{}
 	a := seedServer(t)
 	for i, q := range reqs {
