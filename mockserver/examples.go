@@ -6,6 +6,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockserver/mockserver/mockserver/body"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) checkExamples() {
 				}
 				for _, mt := range orderedMediaTypes(ref.Value.Content) {
 					media := ref.Value.Content[mt]
-					if media == nil || media.Schema == nil || media.Schema.Value == nil || !isJSONMedia(mt) {
+					if media == nil || media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
 						continue
 					}
 					for _, name := range exampleNamesOf(media) {
@@ -55,7 +56,7 @@ func (s *Server) checkExamples() {
 							continue // a shared response component is checked once
 						}
 						seen[k] = true
-						vs := s.exampleViolations(op, media, exampleValue(media, name))
+						vs := s.exampleViolations(media, exampleValue(media, name))
 						if len(vs) == 0 {
 							continue
 						}
@@ -68,10 +69,10 @@ func (s *Server) checkExamples() {
 	}
 }
 
-func (s *Server) exampleViolations(op *spec.Operation, media *openapi3.MediaType, v any) []Violation {
-	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, s.validate.schemaOpts...)
-	if op.Needs2020 {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
+func (s *Server) exampleViolations(media *openapi3.MediaType, v any) []Violation {
+	opts := s.validate.responseOpts
+	if spec.Needs2020(media.Schema) {
+		opts = s.validate.responseOpts2020
 	}
 	if err := media.Schema.Value.VisitJSON(v, opts...); err != nil {
 		return schemaViolations([]string{"response", "body"}, err)
@@ -86,14 +87,19 @@ func exampleNamesOf(media *openapi3.MediaType) []string {
 	if media.Example != nil {
 		names = append(names, "")
 	}
+	return append(names, sortedExamples(media.Examples)...)
+}
+
+// sortedExamples lists the names of the examples that have a value, sorted.
+func sortedExamples(examples openapi3.Examples) []string {
 	var named []string
-	for n, e := range media.Examples {
+	for n, e := range examples {
 		if e != nil && e.Value != nil && e.Value.Value != nil {
 			named = append(named, n)
 		}
 	}
 	sort.Strings(named)
-	return append(names, named...)
+	return named
 }
 
 func exampleValue(media *openapi3.MediaType, name string) any {

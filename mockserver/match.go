@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/mockserver/mockserver/mockserver/route"
@@ -144,6 +146,10 @@ func lenientQuery(raw string) url.Values {
 func (s *Server) missReply(r *http.Request, res route.Result) *reply {
 	var p *problem
 	if res.Status == http.StatusMethodNotAllowed {
+		if slices.Contains(res.Allow, http.MethodGet) && !slices.Contains(res.Allow, http.MethodHead) {
+			res.Allow = append(slices.Clone(res.Allow), http.MethodHead) // HEAD is answered as GET
+			sort.Strings(res.Allow)
+		}
 		p = newProblem(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, strings.Join(res.Allow, ", ")))
 		p.Allow = res.Allow
 	} else {
@@ -166,44 +172,36 @@ func (s *Server) missReply(r *http.Request, res route.Result) *reply {
 }
 
 // closestByText is the fallback when the path shares no segment with any route: the route
-// whose path is the fewest edits away, preferring the request's method.
+// whose path shares the longest prefix with it, then the closest in length, preferring the
+// request's method. Linear in the number of routes and the path length.
 func (s *Server) closestByText(method, path string) int {
-	best, bestScore := -1, 0
+	best, bestPrefix, bestDiff := -1, -1, 0
 	for i, rt := range s.routes {
-		score := editDistance(path, rt.Path)
-		if rt.Method != method {
-			score++
+		prefix := commonPrefix(path, rt.Path)*2 + boolInt(rt.Method == method)
+		diff := len(rt.Path) - len(path)
+		if diff < 0 {
+			diff = -diff
 		}
-		if best < 0 || score < bestScore {
-			best, bestScore = i, score
+		if prefix > bestPrefix || (prefix == bestPrefix && diff < bestDiff) {
+			best, bestPrefix, bestDiff = i, prefix, diff
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b (bytes), bounded to 256 bytes each.
-func editDistance(a, b string) int {
-	if len(a) > 256 {
-		a = a[:256]
-	}
-	if len(b) > 256 {
-		b = b[:256]
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return n
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -131,7 +131,3 @@ func concrete(key, accepted string) string {
 	}
 	return "application/octet-stream"
 }
-
-func isJSONMedia(mt string) bool {
-	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json")
-}

@@ -28,8 +28,9 @@ func parsePrefer(h http.Header, q url.Values) (preference, string) {
 	set := func(k, v string) string {
 		switch strings.ToLower(k) {
 		case "code":
-			if n, err := strconv.Atoi(v); err != nil || n < 100 || n > 599 {
-				return "Prefer code must be an HTTP status between 100 and 599, got " + strconv.Quote(v)
+			// 1xx are not final responses: a mock cannot answer with one.
+			if n, err := strconv.Atoi(v); err != nil || n < 200 || n > 599 {
+				return "Prefer code must be an HTTP status between 200 and 599, got " + strconv.Quote(v)
 			}
 			p.Code = v
 		case "example":

@@ -60,6 +60,7 @@ func (s *Server) choose(x *exchange) *reply {
 		key = responseKey(responses, status)
 		if key == "" {
 			p := newProblem(http.StatusNotFound, fmt.Sprintf("operation %s documents no response %s", x.op.ID, x.pref.Code))
+			p.Operation = x.op.ID
 			p.Choices = responseKeys(responses)
 			return problemReply(p, SourceMock)
 		}
@@ -100,23 +101,33 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 	if !x.val.Security && usable(responses, "default") {
 		return s.invalidFromSpec(x, "default", status)
 	}
-	p := newProblem(status, invalidDetail(x.val))
-	p.Operation = x.op.ID
-	p.Validation = x.val.Violations
-	rep := problemReply(p, SourceValidation)
+	return s.invalidProblem(x, status)
+}
+
+// invalidFromSpec answers an invalid request with the description's response under key. The
+// client's example preference does not apply (it chose among the answers to a valid request);
+// when the response cannot be served as the client accepts, the generated problem answers.
+func (s *Server) invalidFromSpec(x *exchange, key string, status int) *reply {
+	x.pref.Example = ""
+	rep := s.render(x, key, status, SourceExample)
+	if rep.Problem != nil {
+		return s.invalidProblem(x, status)
+	}
+	rep.Source = SourceValidation + "+" + rep.Source
 	for _, c := range x.val.Challenges {
 		rep.Header.Add("WWW-Authenticate", c)
 	}
 	return rep
 }
 
-func (s *Server) invalidFromSpec(x *exchange, key string, status int) *reply {
-	rep := s.render(x, key, status, SourceExample)
-	if rep.Problem == nil {
-		rep.Source = SourceValidation + "+" + rep.Source
-		for _, c := range x.val.Challenges {
-			rep.Header.Add("WWW-Authenticate", c)
-		}
+// invalidProblem is the generated problem for an invalid request.
+func (s *Server) invalidProblem(x *exchange, status int) *reply {
+	p := newProblem(status, invalidDetail(x.val))
+	p.Operation = x.op.ID
+	p.Validation = x.val.Violations
+	rep := problemReply(p, SourceValidation)
+	for _, c := range x.val.Challenges {
+		rep.Header.Add("WWW-Authenticate", c)
 	}
 	return rep
 }
@@ -146,7 +157,9 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 	s.headers(x, resp, status, rep.Header)
 	if len(resp.Content) == 0 {
 		if x.pref.Example != "" {
-			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no examples", key, x.op.ID))
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no body, so no example %q", key, x.op.ID, x.pref.Example))
+			p.Operation = x.op.ID
+			p.Choices = exampleChoices(x.op.Op.Responses)
 			return problemReply(p, SourceMock)
 		}
 		return rep
@@ -219,8 +232,8 @@ func (s *Server) headers(x *exchange, resp *openapi3.Response, status int, h htt
 		switch {
 		case hv.Example != nil:
 			v = hv.Example
-		case len(hv.Examples) > 0:
-			_, v, _ = firstOf(hv.Examples)
+		case len(sortedExamples(hv.Examples)) > 0:
+			v = hv.Examples[sortedExamples(hv.Examples)[0]].Value.Value
 		case hv.Schema != nil:
 			v = s.gens[x.op.Doc].Value(hv.Schema, s.seed(x, seedStatus(status), "header", n), generate.Response)
 		default:
@@ -258,22 +271,6 @@ func (s *Server) seed(x *exchange, parts ...string) uint64 {
 		base = x.pref.Seed
 	}
 	return generate.Seed(append([]string{base, x.path}, parts...)...)
-}
-
-// firstOf returns the first example by name (the description's order is not kept by the
-// loader, so names are sorted to stay deterministic).
-func firstOf(examples openapi3.Examples) (string, any, bool) {
-	names := make([]string, 0, len(examples))
-	for n, e := range examples {
-		if e != nil && e.Value != nil && e.Value.Value != nil {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
-		return "", nil, false
-	}
-	sort.Strings(names)
-	return names[0], examples[names[0]].Value.Value, true
 }
 
 // exampleChoices lists the operation's named examples as "STATUS NAME", for a client that
@@ -362,8 +359,15 @@ func responseKeys(responses *openapi3.Responses) []string {
 	for k := range responses.Map() {
 		keys = append(keys, k)
 	}
+	// By class, then exact codes before the class's range (201 before 2XX), then by code.
 	sort.Slice(keys, func(i, j int) bool {
 		si, sj := keyStatus(keys[i]), keyStatus(keys[j])
+		if si/100 != sj/100 {
+			return si < sj
+		}
+		if ri, rj := isRange(keys[i]), isRange(keys[j]); ri != rj {
+			return !ri
+		}
 		if si != sj {
 			return si < sj
 		}
@@ -372,9 +376,10 @@ func responseKeys(responses *openapi3.Responses) []string {
 	return keys
 }
 
-// keyStatus maps a response key to a status: "404" → 404, "4XX" → 400 (+0.5 for ordering is
-// not needed: an exact code sorts before its range because "4XX" > "400" as a string), default →
-// 1000 so it sorts last.
+func isRange(k string) bool { return len(k) == 3 && (k[1:] == "XX" || k[1:] == "xx") }
+
+// keyStatus maps a response key to a status: "404" → 404, "4XX" → 400, default → 1000 (so
+// that it sorts last).
 func keyStatus(k string) int {
 	if n, err := strconv.Atoi(k); err == nil {
 		return n

@@ -40,24 +40,35 @@ func (v *validation) add(code, msg string, loc ...string) {
 
 // validator holds what validation needs and never changes after start-up.
 type validator struct {
-	schemaOpts []openapi3.SchemaValidationOption
-	limits     body.Limits
+	schemaOpts []openapi3.SchemaValidationOption // common to every schema check
+	// The option lists for each kind of check, built once.
+	requestOpts, requestOpts2020   []openapi3.SchemaValidationOption
+	responseOpts, responseOpts2020 []openapi3.SchemaValidationOption
+	limits                         body.Limits
 }
 
 func newValidator() *validator {
+	common := []openapi3.SchemaValidationOption{
+		openapi3.MultiErrors(),
+		openapi3.EnableFormatValidation(),
+		openapi3.SetSchemaRegexCompiler(spec.LenientRegex),
+		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+			"uuid":  openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562),
+			"email": openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail),
+			"ipv4":  openapi3.NewIPValidator(true),
+			"ipv6":  openapi3.NewIPValidator(false),
+			"uri":   absoluteURI{},
+		}),
+	}
+	with := func(extra ...openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
+		return append(append([]openapi3.SchemaValidationOption{}, common...), extra...)
+	}
 	return &validator{
-		schemaOpts: []openapi3.SchemaValidationOption{
-			openapi3.MultiErrors(),
-			openapi3.EnableFormatValidation(),
-			openapi3.SetSchemaRegexCompiler(spec.LenientRegex),
-			openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
-				"uuid":  openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562),
-				"email": openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail),
-				"ipv4":  openapi3.NewIPValidator(true),
-				"ipv6":  openapi3.NewIPValidator(false),
-				"uri":   absoluteURI{},
-			}),
-		},
+		schemaOpts:       common,
+		requestOpts:      with(openapi3.VisitAsRequest()),
+		requestOpts2020:  with(openapi3.VisitAsRequest(), openapi3.EnableJSONSchema2020()),
+		responseOpts:     with(openapi3.VisitAsResponse()),
+		responseOpts2020: with(openapi3.VisitAsResponse(), openapi3.EnableJSONSchema2020()),
 	}
 }
 
@@ -68,6 +79,7 @@ func (vr *validator) validate(ctx context.Context, op *spec.Operation, r *http.R
 	vr.security(op, r, query, v)
 	vr.parameters(ctx, op, r, query, params, v)
 	vr.body(op, r, data, v)
+	v.Violations = capViolations(v.Violations)
 	return v
 }
 
@@ -196,11 +208,33 @@ func (vr *validator) parameters(ctx context.Context, op *spec.Operation, r *http
 		},
 	}
 	for _, p := range op.Params {
+		if p.Content != nil && !present(p, r, query) {
+			// kin-openapi reports a missing content parameter with an untyped error.
+			if p.Required {
+				v.add("required", fmt.Sprintf("%s parameter %q is required", p.In, p.Name), p.In, p.Name)
+			}
+			continue
+		}
 		err := openapi3filter.ValidateParameter(ctx, input, p)
 		if err != nil {
 			v.Violations = append(v.Violations, paramViolations(p, err)...)
 		}
 	}
+}
+
+// present reports whether the request carries parameter p.
+func present(p *openapi3.Parameter, r *http.Request, query url.Values) bool {
+	switch p.In {
+	case openapi3.ParameterInQuery:
+		_, ok := query[p.Name]
+		return ok
+	case openapi3.ParameterInHeader:
+		return len(r.Header.Values(p.Name)) > 0
+	case openapi3.ParameterInCookie:
+		_, err := r.Cookie(p.Name)
+		return err == nil
+	}
+	return true // path parameters are always there once routed
 }
 
 // body decodes and validates the request body.
@@ -218,7 +252,7 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		v.UnsupportedMediaType = true
-		v.add("content-type", "request has a body but no Content-Type; accepted: "+strings.Join(mediaTypes(rb.Content), ", "), "header", "Content-Type")
+		v.add("content-type", "request has a body but no Content-Type; accepted: "+strings.Join(orderedMediaTypes(rb.Content), ", "), "header", "Content-Type")
 		return
 	}
 	mt, params, err := mime.ParseMediaType(ct)
@@ -230,7 +264,7 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 	media := rb.Content.Get(mt)
 	if media == nil {
 		v.UnsupportedMediaType = true
-		v.add("content-type", fmt.Sprintf("Content-Type %s is not accepted; accepted: %s", mt, strings.Join(mediaTypes(rb.Content), ", ")), "header", "Content-Type")
+		v.add("content-type", fmt.Sprintf("Content-Type %s is not accepted; accepted: %s", mt, strings.Join(orderedMediaTypes(rb.Content), ", ")), "header", "Content-Type")
 		return
 	}
 	v.MediaType = mt
@@ -252,22 +286,13 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 	if schema == nil {
 		return
 	}
-	opts := append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest()}, vr.schemaOpts...)
+	opts := vr.requestOpts
 	if op.Needs2020 {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
+		opts = vr.requestOpts2020
 	}
 	if err := schema.VisitJSON(dec.Value, opts...); err != nil {
 		v.Violations = append(v.Violations, schemaViolations([]string{"body"}, err)...)
 	}
-}
-
-func mediaTypes(c openapi3.Content) []string {
-	out := make([]string, 0, len(c))
-	for k := range c {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -63,6 +63,14 @@ components:
           type: object
           properties:
             id: {type: integer}
+        meta:
+          allOf:
+            - {type: object, properties: {n: {type: integer}}}
+            - {type: object, properties: {m: {type: string, maxLength: 2}}}
+        pet:
+          oneOf:
+            - {type: object, required: [bark], properties: {bark: {type: boolean}}}
+            - {type: object, required: [meow], properties: {meow: {type: boolean}}}
 `
 
 func TestValidationLocations(t *testing.T) {
@@ -90,6 +98,7 @@ func TestValidationLocations(t *testing.T) {
 		{"query bound", req{"POST", "/items/" + good + "?limit=99", base, `{"name":"abc"}`}, 422, []string{"query.limit:maximum"}},
 		{"query not an integer", req{"POST", "/items/" + good + "?limit=abc", base, `{"name":"abc"}`}, 422, []string{"query.limit:"}},
 		{"json content query param", req{"POST", "/items/" + good + `?filter=%7B%22kind%22%3A%22bogus%22%7D`, base, `{"name":"abc"}`}, 422, []string{"query.filter.kind:enum"}},
+		{"json content query param not JSON", req{"POST", "/items/" + good + `?filter=%7Bbad`, base, `{"name":"abc"}`}, 422, []string{"query.filter:parse"}},
 		{"missing header", req{"POST", "/items/" + good, map[string]string{"Content-Type": "application/json"}, `{"name":"abc"}`}, 422, []string{"header.X-Request-Id:required"}},
 		{"header format", req{"POST", "/items/" + good, with(map[string]string{"X-Request-Id": "nope"}), `{"name":"abc"}`}, 422, []string{"header.X-Request-Id:format"}},
 		{"cookie length", req{"POST", "/items/" + good, with(map[string]string{"Cookie": "session=ab"}), `{"name":"abc"}`}, 422, []string{"cookie.session:minLength"}},
@@ -98,6 +107,10 @@ func TestValidationLocations(t *testing.T) {
 			[]string{"body.name:pattern", "body.count:type", "body.owner.id:type"}},
 		{"body formats", req{"POST", "/items/" + good, base, `{"name":"a","email":"nope","ip4":"1.2.3","ip6":"zz","day":"2024-13-01","at":"yesterday","blob":"!!"}`}, 422,
 			[]string{"body.email:format", "body.ip4:format", "body.ip6:format", "body.day:format", "body.at:format", "body.blob:format"}},
+		// kin-openapi stops an allOf at its first failing branch.
+		{"nested allOf names the branch's violation", req{"POST", "/items/" + good, base, `{"name":"a","meta":{"n":"x","m":"ok"}}`}, 422,
+			[]string{"body.meta.n:type"}},
+		{"oneOf is one violation", req{"POST", "/items/" + good, base, `{"name":"a","pet":{}}`}, 422, []string{"body.pet:oneOf"}},
 		{"body syntax", req{"POST", "/items/" + good, base, `{"name":`}, 422, []string{"body.name:json.syntax"}},
 		{"body missing", req{"POST", "/items/" + good, base, ``}, 422, []string{"body:required"}},
 		{"every violation at once", req{"POST", "/items/bad?limit=0", map[string]string{"Content-Type": "application/json"}, `{"count":1}`}, 422,

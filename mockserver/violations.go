@@ -24,7 +24,13 @@ func paramViolations(p *openapi3.Parameter, err error) []Violation {
 		return []Violation{{Location: loc, Code: "empty", Message: fmt.Sprintf("%s parameter %q must not be empty", p.In, p.Name)}}
 	}
 	var pe *openapi3filter.ParseError
-	if errors.As(err, &pe) {
+	var se *openapi3.SchemaError
+	var me openapi3.MultiError
+	if !errors.As(err, &pe) && !errors.As(err, &se) && !errors.As(err, &me) {
+		// A content parameter whose value kin-openapi could not decode.
+		return []Violation{{Location: loc, Code: "parse", Message: oneLineMsg(fmt.Sprintf("%s parameter %q cannot be parsed: %v", p.In, p.Name, err))}}
+	}
+	if pe != nil {
 		l := append([]string{}, loc...)
 		for _, seg := range pe.Path() {
 			l = append(l, fmt.Sprint(seg))
@@ -46,8 +52,9 @@ func schemaViolations(prefix []string, err error) []Violation {
 	var out []Violation
 	var walk func(error)
 	walk = func(err error) {
-		var me openapi3.MultiError
-		if errors.As(err, &me) {
+		// A MultiError is a list of violations; but one inside a SchemaError (a oneOf/anyOf
+		// failure's per-branch reasons) belongs to that SchemaError, which is reported alone.
+		if me, ok := err.(openapi3.MultiError); ok {
 			for _, e := range me {
 				walk(e)
 			}
@@ -55,12 +62,17 @@ func schemaViolations(prefix []string, err error) []Violation {
 		}
 		var se *openapi3.SchemaError
 		if errors.As(err, &se) {
+			if se.SchemaField == "allOf" && se.Origin != nil {
+				// Every allOf branch must hold: each branch's violations are the client's.
+				walk(se.Origin)
+				return
+			}
 			loc := append(append([]string{}, prefix...), se.JSONPointer()...)
 			code := se.SchemaField
 			if code == "" {
 				code = "schema"
 			}
-			msg := se.Reason
+			msg := cleanReason(se.Reason)
 			if msg == "" {
 				msg = "value does not match the schema"
 			}
@@ -77,6 +89,39 @@ func schemaViolations(prefix []string, err error) []Violation {
 	}
 	walk(err)
 	return dedupeViolations(out)
+}
+
+// cleanReason drops the "error at \"/a/b\": at '/b': " prefixes kin-openapi's JSON Schema
+// 2020-12 validator puts before its reasons: the location is reported on its own.
+func cleanReason(r string) string {
+	for {
+		switch {
+		case strings.HasPrefix(r, "error at "):
+			if i := strings.Index(r, ": "); i > 0 {
+				r = r[i+2:]
+				continue
+			}
+		case strings.HasPrefix(r, "at '"):
+			if i := strings.Index(r, "': "); i > 0 {
+				r = r[i+3:]
+				continue
+			}
+		}
+		return r
+	}
+}
+
+// maxViolations bounds the violations reported for one request: past it, one entry says how
+// many more there were. A body can break its schema a million times; the report stays small.
+const maxViolations = 100
+
+func capViolations(vs []Violation) []Violation {
+	if len(vs) <= maxViolations {
+		return vs
+	}
+	more := len(vs) - maxViolations
+	return append(vs[:maxViolations:maxViolations], Violation{Location: []string{}, Code: "truncated",
+		Message: fmt.Sprintf("%d more violations not listed", more)})
 }
 
 // missingProperty extracts x from kin-openapi's `property "x" is missing`.

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/mockserver/mockserver/mockserver/body"
 )
 
 // Response headers the mock adds to every answer from an operation.
@@ -24,7 +27,16 @@ const maxViolationsHeader = 6 << 10
 func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply) {
 	h := w.Header()
 	for k, v := range rep.Header {
-		h[k] = v
+		switch {
+		case strings.HasPrefix(k, "Access-Control-"):
+			continue // CORS is the mock's, not the description's
+		case k == "Vary":
+			for _, e := range v {
+				h.Add(k, e)
+			}
+		default:
+			h[k] = v
+		}
 	}
 	if x != nil {
 		h.Set(HeaderOperation, x.op.ID)
@@ -39,13 +51,13 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep 
 		h.Set(HeaderExample, rep.Example)
 	}
 	var data []byte
-	if rep.HasBody {
+	if rep.HasBody && bodyAllowed(rep.Status) {
 		data = encodeBody(rep.MediaType, rep.Value)
 		h.Set("Content-Type", rep.MediaType)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(rep.Status)
-	if r.Method != http.MethodHead && len(data) > 0 && bodyAllowed(rep.Status) {
+	if r.Method != http.MethodHead && len(data) > 0 {
 		_, _ = w.Write(data)
 	}
 }
@@ -60,7 +72,7 @@ func encodeBody(mediaType string, v any) []byte {
 	if p, ok := v.(*problem); ok {
 		return p.body()
 	}
-	if str, ok := v.(string); ok && !isJSONMedia(mediaType) {
+	if str, ok := v.(string); ok && !body.IsJSON(mediaType) {
 		return []byte(str)
 	}
 	var buf bytes.Buffer
@@ -72,14 +84,28 @@ func encodeBody(mediaType string, v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
+// violationsHeader encodes as many violations as fit in maxViolationsHeader bytes.
 func violationsHeader(vs []Violation) string {
-	for n := len(vs); n > 0; n-- {
-		b, err := json.Marshal(vs[:n])
-		if err == nil && len(b) <= maxViolationsHeader {
-			return string(b)
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, v := range vs {
+		e, err := json.Marshal(v)
+		if err != nil {
+			continue
 		}
+		if b.Len()+len(e)+2 > maxViolationsHeader {
+			if i == 0 {
+				return `[{"location":[],"code":"truncated","message":"violations too long for a header; see the response body or the journal"}]`
+			}
+			break
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(e)
 	}
-	return `[{"location":[],"code":"too-many","message":"violations too long for a header; see the response body or the journal"}]`
+	b.WriteByte(']')
+	return b.String()
 }
 
 func writeProblem(w http.ResponseWriter, p *problem) {

@@ -82,6 +82,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
 	}
+	if o.port < 0 || o.port > 65535 {
+		fmt.Fprintf(stderr, "mockserver: port %d out of range 0-65535\n", o.port)
+		return exitUsage
+	}
 	return serve(ctx, o, stdout, stderr)
 }
 
@@ -210,15 +214,22 @@ func (o *options) parsePrism(args []string, stderr io.Writer) error {
 		return errors.New("mock: missing the description to serve (mockserver mock SPEC)")
 	}
 	o.specs = specs
+	// Prism's levels: trace, debug, info, success, warn, error, fatal, silent.
 	switch verbosity {
 	case "":
-	case "trace":
+	case "trace", "debug":
 		o.logLevel = "debug"
+	case "info", "success":
+		o.logLevel = "info"
+	case "warn":
+		o.logLevel = "warn"
+	case "error", "fatal":
+		o.logLevel = "error"
 	case "silent":
 		o.logLevel = "error"
 		o.quiet = true
 	default:
-		o.logLevel = verbosity
+		return fmt.Errorf("-v: want trace, debug, info, success, warn, error, fatal or silent, got %q", verbosity)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"sort"
@@ -65,7 +67,9 @@ func (d *Document) index() error {
 			if o.ID == "" {
 				o.ID = m + " " + p
 			}
+			d.Warnings = append(d.Warnings, normalize(o.ID, op)...)
 			o.Params = mergeParams(item.Parameters, op.Parameters)
+			d.Warnings = append(d.Warnings, normalizeParams(o.ID, o.Params)...)
 			if op.Security != nil {
 				o.Security = *op.Security
 			} else {
@@ -83,10 +87,23 @@ func (d *Document) index() error {
 	return nil
 }
 
+// mergeParams lists the parameters that apply: the path item's unless the operation redefines
+// them, then the operation's. Header parameters named Accept, Content-Type or Authorization
+// are left out: OpenAPI says they SHALL be ignored.
 func mergeParams(item, op openapi3.Parameters) []*openapi3.Parameter {
 	var out []*openapi3.Parameter
+	keep := func(p *openapi3.Parameter) bool {
+		if p.In != openapi3.ParameterInHeader {
+			return true
+		}
+		switch http.CanonicalHeaderKey(p.Name) {
+		case "Accept", "Content-Type", "Authorization":
+			return false
+		}
+		return true
+	}
 	for _, r := range item {
-		if r == nil || r.Value == nil {
+		if r == nil || r.Value == nil || !keep(r.Value) {
 			continue
 		}
 		if op.GetByInAndName(r.Value.In, r.Value.Name) != nil {
@@ -95,25 +112,115 @@ func mergeParams(item, op openapi3.Parameters) []*openapi3.Parameter {
 		out = append(out, r.Value)
 	}
 	for _, r := range op {
-		if r != nil && r.Value != nil {
+		if r != nil && r.Value != nil && keep(r.Value) {
 			out = append(out, r.Value)
 		}
 	}
 	return out
 }
 
+// normalize prepares an operation's content maps once, at start-up, so that no request can
+// trip over the description's shape: media-type keys lose their parameters
+// ("application/json; charset=utf-8" is served as application/json), empty media-type entries
+// are dropped, and a content parameter without exactly one usable media type is not validated.
+// It returns a warning per change that hides a defect of the description.
+func normalize(id string, op *openapi3.Operation) []string {
+	var warnings []string
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		warnings = append(warnings, normalizeContent(id+" request body", &op.RequestBody.Value.Content)...)
+	}
+	if op.Responses != nil {
+		for code, r := range op.Responses.Map() {
+			if r != nil && r.Value != nil {
+				warnings = append(warnings, normalizeContent(id+" response "+code, &r.Value.Content)...)
+			}
+		}
+	}
+	sort.Strings(warnings)
+	return warnings
+}
+
+// normalizeParams is normalize for the content parameters that apply to an operation.
+func normalizeParams(id string, params []*openapi3.Parameter) []string {
+	var warnings []string
+	for _, p := range params {
+		if p.Content == nil {
+			continue
+		}
+		warnings = append(warnings, normalizeContent(id+" parameter "+p.Name, &p.Content)...)
+		if len(p.Content) != 1 || p.Content[firstKey(p.Content)].Schema == nil {
+			warnings = append(warnings, fmt.Sprintf("%s: parameter %q needs exactly one media type with a schema (has %d); its value is not validated", id, p.Name, len(p.Content)))
+			p.Content = nil
+		}
+	}
+	sort.Strings(warnings)
+	return warnings
+}
+
+func normalizeContent(where string, c *openapi3.Content) []string {
+	if *c == nil {
+		return nil
+	}
+	var warnings []string
+	keys := make([]string, 0, len(*c))
+	for k := range *c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(openapi3.Content, len(keys))
+	for _, k := range keys {
+		mt := (*c)[k]
+		if mt == nil {
+			warnings = append(warnings, fmt.Sprintf("%s: media type %q is empty; left out", where, k))
+			continue
+		}
+		clean := k
+		if parsed, _, err := mime.ParseMediaType(k); err == nil {
+			clean = parsed
+		}
+		if _, dup := out[clean]; dup {
+			continue // the first spelling (sorted) wins
+		}
+		out[clean] = mt
+	}
+	*c = out
+	return warnings
+}
+
+func firstKey(c openapi3.Content) string {
+	for k := range c {
+		return k // only called on a map of length 1
+	}
+	return ""
+}
+
+// Needs2020 reports whether a schema uses a keyword only kin-openapi's JSON Schema 2020-12
+// validator checks (prefixItems, if/then/else, contains, propertyNames, dependent*,
+// patternProperties, unevaluated*). const is not among them: loading a 3.1 description turns
+// every const into an enum of one.
+func Needs2020(ref *openapi3.SchemaRef) bool {
+	found := false
+	walkSchema(ref, map[*openapi3.Schema]bool{}, func(s *openapi3.Schema) bool {
+		found = found || uses2020(s)
+		return !found
+	})
+	return found
+}
+
+func uses2020(s *openapi3.Schema) bool {
+	return len(s.PrefixItems) > 0 || s.If != nil || s.Then != nil || s.Else != nil ||
+		s.Contains != nil || s.PropertyNames != nil || len(s.DependentSchemas) > 0 ||
+		len(s.DependentRequired) > 0 || len(s.PatternProperties) > 0 ||
+		s.UnevaluatedProperties.Schema != nil || s.UnevaluatedProperties.Has != nil ||
+		s.UnevaluatedItems.Schema != nil || s.UnevaluatedItems.Has != nil
+}
+
 // needs2020 reports whether the request side of o uses a keyword only the 2020-12 validator
-// checks. const is not among them: constAsEnum made every const an enum of one.
+// checks.
 func needs2020(o *Operation) bool {
 	found := false
 	visit := func(s *openapi3.Schema) bool {
-		if len(s.PrefixItems) > 0 || s.If != nil || s.Then != nil || s.Else != nil ||
-			s.Contains != nil || s.PropertyNames != nil || len(s.DependentSchemas) > 0 ||
-			len(s.DependentRequired) > 0 || len(s.PatternProperties) > 0 ||
-			s.UnevaluatedProperties.Schema != nil || s.UnevaluatedProperties.Has != nil ||
-			s.UnevaluatedItems.Schema != nil || s.UnevaluatedItems.Has != nil {
-			found = true
-		}
+		found = found || uses2020(s)
 		return !found
 	}
 	seen := map[*openapi3.Schema]bool{}
