@@ -13,20 +13,10 @@ import (
 	"testing"
 
 	"github.com/mockserver/mockserver/mockserver"
+	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
 )
 
-// corpusDir is the real-world corpus: $MOCKSERVER_CORPUS, else ../shared/corpus beside the repo.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("MOCKSERVER_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s (set MOCKSERVER_CORPUS): %v", dir, err)
-	}
-	return dir
-}
+func corpusDir(t testing.TB) string { return corpustest.Dir(t) }
 
 var rootDoc = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"`)
 

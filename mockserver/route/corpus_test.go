@@ -15,21 +15,11 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
 )
 
-// corpusDir is the shared corpus of real-world descriptions: $MOCKSERVER_CORPUS,
-// or shared/corpus beside the repository checkout.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("MOCKSERVER_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		tb.Skipf("corpus %s not found (set MOCKSERVER_CORPUS to the corpus directory)", dir)
-	}
-	return dir
-}
+func corpusDir(tb testing.TB) string { return corpustest.Dir(tb) }
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

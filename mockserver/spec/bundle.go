@@ -328,22 +328,9 @@ func (b *bundler) adopt(section, name string, entry *yaml.Node, kind string) err
 	if _, ok := b.homes[key]; ok {
 		return nil // the walk points it to the first entry
 	}
-	file, target, err := b.target(ref.Value)
-	if err != nil {
-		var le *bundleLimitError
-		if errors.As(err, &le) {
-			return b.limit(ref, "%v", err)
-		}
-		b.note(ref, "%v", err)
-		return nil
-	}
-	c, err := b.copyFrom(file, target, kind)
-	if err != nil {
-		return b.limit(ref, "%v", err)
-	}
-	if c.Kind != yaml.MappingNode {
-		b.note(ref, "points to a %s, not an object", kindName(c))
-		return nil
+	c, err := b.fetchObject(ref, kind)
+	if c == nil {
+		return err
 	}
 	b.homes[key] = "#/" + section + "/" + escapePointer(name)
 	b.replace(entry, c)
@@ -505,6 +492,29 @@ func (b *bundler) inlineDescriptions() error {
 	return nil
 }
 
+// fetchObject copies the object ref points to. A nil node with a nil error means the ref is
+// left as it is (noted); an error means a limit was passed.
+func (b *bundler) fetchObject(ref *yaml.Node, kind string) (*yaml.Node, error) {
+	file, target, err := b.target(ref.Value)
+	if err != nil {
+		var le *bundleLimitError
+		if errors.As(err, &le) {
+			return nil, b.limit(ref, "%v", err)
+		}
+		b.note(ref, "%v", err)
+		return nil, nil
+	}
+	c, err := b.copyFrom(file, target, kind)
+	if err != nil {
+		return nil, b.limit(ref, "%v", err)
+	}
+	if c.Kind != yaml.MappingNode {
+		b.note(ref, "points to a %s, not an object", kindName(c))
+		return nil, nil
+	}
+	return c, nil
+}
+
 // inline replaces the $ref object site by a copy of what it points to (its other fields kept
 // over the copy's), then bundles the copy with visit.
 func (b *bundler) inline(site, ref *yaml.Node, kind string, visit refVisitor) error {
@@ -512,22 +522,9 @@ func (b *bundler) inline(site, ref *yaml.Node, kind string, visit refVisitor) er
 		b.note(ref, "a URL or an absolute path, which bundling does not read")
 		return nil
 	}
-	file, target, err := b.target(ref.Value)
-	if err != nil {
-		var le *bundleLimitError
-		if errors.As(err, &le) {
-			return b.limit(ref, "%v", err)
-		}
-		b.note(ref, "%v", err)
-		return nil
-	}
-	c, err := b.copyFrom(file, target, kind)
-	if err != nil {
-		return b.limit(ref, "%v", err)
-	}
-	if c.Kind != yaml.MappingNode {
-		b.note(ref, "points to a %s, not an object", kindName(c))
-		return nil
+	c, err := b.fetchObject(ref, kind)
+	if c == nil {
+		return err
 	}
 	b.replace(site, c)
 	b.inlined++

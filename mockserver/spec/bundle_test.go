@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
 )
 
 // writeFiles writes the files (name → content) under a new temporary directory and returns it.
@@ -663,13 +665,7 @@ responses:
 
 // The multi-file descriptions of the corpus.
 func TestBundleCorpus(t *testing.T) {
-	root := os.Getenv("MOCKSERVER_CORPUS")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("corpus not found at %s (set MOCKSERVER_CORPUS): %v", root, err)
-	}
+	root := corpustest.Dir(t)
 	for _, c := range []struct {
 		rel string
 		ops int // 0: any number but none

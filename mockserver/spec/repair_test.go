@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
 )
 
 // loadRepaired writes the files (name → content) to a temporary directory and loads the first
@@ -432,13 +434,7 @@ definitions:
 
 // The real-world descriptions that kin-openapi refuses as they are.
 func TestRepairCorpus(t *testing.T) {
-	root := os.Getenv("MOCKSERVER_CORPUS")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("corpus not found at %s (set MOCKSERVER_CORPUS): %v", root, err)
-	}
+	root := corpustest.Dir(t)
 	// DigitalOcean (tag descriptions written as $refs to text) and openziti's edge-api (Swagger
 	// 2.0 split across files) needed no repair once bundled (bundle.go): TestBundleCorpus covers
 	// them.
