@@ -35,7 +35,7 @@ func inlineServer(t testing.TB, name, text string, mod ...func(*mockserver.Confi
 // seedServer serves the bundled specs/.
 func seedServer(t testing.TB, mod ...func(*mockserver.Config)) *mockserver.Server {
 	t.Helper()
-	cfg := mockserver.Config{Specs: []string{"../specs"}, CORS: true}
+	cfg := mockserver.Config{Specs: []string{"../specs"}, Fixtures: "../fixtures", CORS: true}
 	for _, m := range mod {
 		m(&cfg)
 	}

@@ -71,7 +71,7 @@ func TestSeedEveryDocumentedStatus(t *testing.T) {
 			if got := res.header.Get(mockserver.HeaderOperation); got != rt.Operation {
 				t.Errorf("%s code=%s: %s = %q", rt.Operation, code, mockserver.HeaderOperation, got)
 			}
-			if src := res.header.Get(mockserver.HeaderSource); src != "example" && src != "generated" && src != "empty" {
+			if src := res.header.Get(mockserver.HeaderSource); src != "example" && src != "generated" && src != "empty" && src != "fixture" {
 				t.Errorf("%s code=%s: source %q", rt.Operation, code, src)
 			}
 			// The query fallback reaches the same status.
@@ -117,13 +117,13 @@ func documentedCodes(t *testing.T, s *mockserver.Server, rt mockserver.Route) []
 func TestSeedTour(t *testing.T) {
 	s := seedServer(t)
 
-	// A success: the iR user-avatar PATCH answers its documented example.
+	// A success: the iR user-avatar PATCH merges into the stored record and answers it.
 	res := do(t, s, validSeedRequests["patchUserAvatar"])
-	if res.status != 200 || res.header.Get(mockserver.HeaderSource) != "example" {
+	if res.status != 200 || res.header.Get(mockserver.HeaderSource) != "state" {
 		t.Fatalf("success: %d %s\n%s", res.status, res.header.Get(mockserver.HeaderSource), res.body)
 	}
-	if body := res.json(t); body["id"] == nil || body["avatar"] == nil {
-		t.Errorf("success body lacks id/avatar: %s", res.body)
+	if body := res.json(t); body["id"] != avatarID || body["avatarId"] != "3c0a1b52-6a8e-4a43-9a4e-2f4b8d1e7c90" {
+		t.Errorf("success body is not the merged record: %s", res.body)
 	}
 
 	// No token: the spec's 401, the violation in the header.
@@ -263,7 +263,7 @@ func TestNegotiationAndCORS(t *testing.T) {
 func TestGeneratedIsDeterministic(t *testing.T) {
 	s := seedServer(t)
 	get := func(prefer string) []byte {
-		res := do(t, s, withPrefer(validSeedRequests["patchUserAvatar"], prefer))
+		res := do(t, s, withPrefer(validSeedRequests["patchUserAvatar"], "code=200, "+prefer))
 		if res.status != 200 || res.header.Get(mockserver.HeaderSource) != "generated" {
 			t.Fatalf("%s: %d %s", prefer, res.status, res.header.Get(mockserver.HeaderSource))
 		}

@@ -32,6 +32,9 @@ type exchange struct {
 	params map[string]string
 	pref   preference
 	val    *validation
+	// Set by the state step.
+	session  string
+	identity *identity
 }
 
 // reply is what the select step decided; write turns it into bytes on the wire.
@@ -64,9 +67,21 @@ func (s *Server) choose(x *exchange) *reply {
 			p.Choices = responseKeys(responses)
 			return problemReply(p, SourceMock)
 		}
-	} else if x.pref.Example != "" {
-		// An example name alone picks the response that has it.
-		key, status = findExample(responses, x.pref.Example)
+	}
+	if x.pref.Example != "" {
+		// A fixture's named response, else the description's example of that name (an example
+		// name alone picks the response that has it).
+		if nr := s.named[x.op][x.pref.Example]; nr != nil && (x.pref.Code == "" || x.pref.Code == fmt.Sprint(nr.Status)) {
+			return fixtureReply(nr, x.pref.Example)
+		}
+		if key == "" {
+			key, status = findExample(responses, x.pref.Example)
+		}
+	}
+	if x.pref.Code == "" && x.pref.Example == "" {
+		if rep := s.fromState(x); rep != nil {
+			return rep
+		}
 	}
 	if key == "" {
 		key, status = defaultResponse(responses)

@@ -17,15 +17,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockserver/mockserver/mockserver/fixture"
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/route"
 	"github.com/mockserver/mockserver/mockserver/spec"
+	"github.com/mockserver/mockserver/mockserver/state"
 )
 
 // Config configures a Server. The zero value (plus Specs) is usable.
 type Config struct {
 	// Specs are description files or directories searched for them.
 	Specs []string
+	// Fixtures is the directory of fixture files (seed records, named responses, identities,
+	// rules); "" or a missing directory means none.
+	Fixtures string
+	// State bounds the in-memory state: sessions kept, records a session may write, how long an
+	// idle session lives.
+	State state.Limits
+	// Now is the clock for server-maintained timestamps; nil means time.Now.
+	Now func() time.Time
 	// Seed makes generated data reproducible; the same seed gives the same bodies across
 	// restarts and replicas. Empty means the fixed default seed, never a random one.
 	Seed string
@@ -78,6 +88,15 @@ type Server struct {
 	// badExamples are the response examples that break their schema, found at start-up.
 	badExamples map[exampleKey][]Violation
 	badList     []BadExample
+
+	// store is the in-memory state; every other field is decided at start-up and only read.
+	store      *state.Store
+	bindings   map[*spec.Operation]*binding
+	shapes     map[string]*resourceShape
+	named      map[*spec.Operation]map[string]*namedResponse
+	identities map[string]map[string]any
+	rules      []*rule
+	now        func() time.Time
 }
 
 // Route is one served operation.
@@ -127,6 +146,23 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.checkExamples()
+	s.now = cfg.Now
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.store = state.New(cfg.State, s.now)
+	s.bindings, s.shapes = inferResources(docs)
+	s.named = map[*spec.Operation]map[string]*namedResponse{}
+	s.identities = map[string]map[string]any{}
+	if cfg.Fixtures != "" {
+		set, err := fixture.Load(cfg.Fixtures)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.applyFixtures(set); err != nil {
+			return nil, err
+		}
+	}
 	s.control = s.controlAPI()
 	return s, nil
 }

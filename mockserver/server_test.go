@@ -82,7 +82,7 @@ func TestErrorsFlagRefusesInvalidExamples(t *testing.T) {
 		t.Errorf("without --errors: %d", res.status)
 	}
 	strict := inlineServer(t, "m.yaml", spec, func(c *mockserver.Config) { c.Errors = true })
-	res := do(t, strict, req{method: "GET", target: "/things/1"})
+	res := do(t, strict, req{method: "GET", target: "/things/1", header: map[string]string{"Prefer": "code=200"}})
 	if res.status != 500 || !hasViolation(res.violations(t), "response.body.id", "type") {
 		t.Errorf("with --errors: %d\n%s", res.status, res.body)
 	}

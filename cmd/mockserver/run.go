@@ -146,7 +146,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Var(&listFlag{vals: &o.specs}, "spec", "an API description file, or a directory searched for them (repeatable; env MOCKSERVER_SPEC, comma-separated)")
-	fs.StringVar(&o.fixtures, "fixtures", o.fixtures, "fixtures directory (env MOCKSERVER_FIXTURES)")
+	fs.StringVar(&o.fixtures, "fixtures", o.fixtures, "fixtures directory: seed records, named responses, identities, rules (env MOCKSERVER_FIXTURES; a missing directory means none)")
 	fs.StringVar(&o.host, "host", o.host, "address to listen on (env MOCKSERVER_HOST)")
 	fs.IntVar(&o.port, "port", o.port, "port to listen on (env MOCKSERVER_PORT)")
 	fs.StringVar(&o.seed, "seed", o.seed, "seed for generated data; same seed, same bodies (env MOCKSERVER_SEED)")
@@ -236,7 +236,7 @@ func (o *options) parsePrism(args []string, stderr io.Writer) error {
 
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
-		Specs: o.specs, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
+		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
 	}
 	for _, m := range o.mounts {
 		specPart, prefix, _ := strings.Cut(m, "=")

@@ -131,8 +131,10 @@ func TestPrismCommandLine(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("status %d", res.StatusCode)
 	}
-	if got := res.Header.Get("X-Mock-Source"); got != "generated" {
-		t.Errorf("-d: source %q, want generated", got)
+	// -d generates where examples exist; the avatar record, never written before, is
+	// generated once and then remembered by the state.
+	if got := res.Header.Get("X-Mock-Source"); got != "state" {
+		t.Errorf("-d: source %q, want state", got)
 	}
 	if res.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("--cors=false still sends CORS headers")

@@ -1,0 +1,220 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mockserver/mockserver/mockserver/fixture"
+	"github.com/mockserver/mockserver/mockserver/spec"
+	"github.com/mockserver/mockserver/mockserver/state"
+)
+
+// namedResponse is a fixture response that `Prefer: example=NAME` picks.
+type namedResponse struct {
+	Status  int
+	Headers map[string]string
+	Body    any
+	HasBody bool
+}
+
+// applyFixtures checks the fixtures against the descriptions and installs them: binding
+// corrections, named responses, identities, rules and seed records. Every problem is reported
+// with its file and line; all of them, not just the first.
+func (s *Server) applyFixtures(set *fixture.Set) error {
+	var errs []error
+	fail := func(pos fixture.Pos, format string, args ...any) {
+		errs = append(errs, &fixture.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	}
+	byID := map[string]*spec.Operation{}
+	for _, d := range s.docs {
+		for _, op := range d.Ops {
+			if _, dup := byID[op.ID]; !dup {
+				byID[op.ID] = op
+			}
+		}
+	}
+
+	// Corrections first: they can create resources the rest refers to.
+	for _, fo := range set.Operations {
+		op := byID[fo.ID]
+		if op == nil {
+			fail(fo.Pos, "unknown operation %q", fo.ID)
+			continue
+		}
+		b := s.bindings[op]
+		if fo.Kind != "" {
+			b.Kind = opKind(fo.Kind)
+			b.Inferred = false
+		}
+		if fo.Resource != "" {
+			b.Resource, b.Inferred = fo.Resource, false
+		}
+		if fo.Key != "" {
+			if !slices.Contains(params(segments(op.Path)), fo.Key) {
+				fail(fo.Pos, "operation %s: key %q is not a path parameter of %s", fo.ID, fo.Key, op.Path)
+			}
+			b.Key, b.Inferred = fo.Key, false
+		}
+		if b.Kind != kindNone && b.Resource == "" {
+			fail(fo.Pos, "operation %s: kind %s needs a resource", fo.ID, b.Kind)
+		}
+		if b.Kind != kindNone && s.shapes[b.Resource] == nil && b.Resource != "" {
+			s.shapes[b.Resource] = &resourceShape{Name: b.Resource, Collection: op.Path, Doc: op.Doc, Schema: successSchema(op), KeyProperty: "id"}
+		}
+		for _, fr := range fo.Responses {
+			key := responseKey(op.Op.Responses, fr.Status)
+			if key == "" {
+				fail(fr.Pos, "operation %s documents no response %d (documented: %s)", fo.ID, fr.Status, strings.Join(responseKeys(op.Op.Responses), ", "))
+				continue
+			}
+			if fr.HasBody {
+				if vs := s.checkAgainst(op, key, fr.Body); len(vs) > 0 {
+					fail(fr.Pos, "response %s of %s: body does not match the schema: %s", fr.Name, fo.ID, describe(vs))
+					continue
+				}
+			}
+			if s.named[op] == nil {
+				s.named[op] = map[string]*namedResponse{}
+			}
+			s.named[op][fr.Name] = &namedResponse{Status: fr.Status, Headers: fr.Headers, Body: fr.Body, HasBody: fr.HasBody}
+		}
+	}
+
+	for _, fi := range set.Identities {
+		s.identities[fi.Token] = fi.Identity
+	}
+
+	for _, fr := range set.Rules {
+		sh := s.shapes[fr.Resource]
+		if sh == nil {
+			fail(fr.Pos, "rule: unknown resource %q (known: %s)", fr.Resource, strings.Join(s.resourceNames(), ", "))
+			continue
+		}
+		if sh.Schema != nil && sh.Schema.Value != nil && len(sh.Schema.Value.Properties) > 0 && sh.Schema.Value.Properties[fr.Property] == nil {
+			fail(fr.Pos, "rule: resource %s has no property %q", fr.Resource, fr.Property)
+			continue
+		}
+		if !s.resourceDocuments(fr.Resource, fr.Status, fr.Example) {
+			if fr.Example != "" {
+				fail(fr.Pos, "rule: no operation of %s documents status %d with example %q", fr.Resource, fr.Status, fr.Example)
+			} else {
+				fail(fr.Pos, "rule: no operation of %s documents status %d", fr.Resource, fr.Status)
+			}
+			continue
+		}
+		s.rules = append(s.rules, &rule{Kind: fr.Kind, Resource: fr.Resource, Property: fr.Property, IdentityField: fr.IdentityField,
+			Status: fr.Status, Example: fr.Example, Body: fr.Body, HasBody: fr.HasBody})
+	}
+
+	for _, fr := range set.Resources {
+		sh := s.shapes[fr.Name]
+		if sh == nil {
+			fail(fr.Pos, "unknown resource %q (known: %s)", fr.Name, strings.Join(s.resourceNames(), ", "))
+			continue
+		}
+		sh.Closed = len(fr.Records) > 0
+		if fr.Closed != nil {
+			sh.Closed = *fr.Closed
+		}
+		for _, rec := range fr.Records {
+			scope, _ := rec.Value["$scope"].(string)
+			value := deepCopy(rec.Value).(map[string]any)
+			delete(value, "$scope")
+			id := ""
+			if sh.KeyProperty != "" {
+				id = scalarString(value[sh.KeyProperty])
+			}
+			if id == "" {
+				fail(rec.Pos, "record of %s has no %q (its key)", fr.Name, sh.KeyProperty)
+				continue
+			}
+			if sh.Schema != nil && sh.Schema.Value != nil {
+				if err := sh.Schema.Value.VisitJSON(value, s.validate.responseOpts...); err != nil {
+					fail(rec.Pos, "record %s of %s does not match the schema: %s", id, fr.Name, describe(schemaViolations(nil, err)))
+					continue
+				}
+			}
+			s.store.Seed(state.Ref{Resource: fr.Name, Scope: scope, ID: id}, value)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkAgainst validates a body against the JSON schema of the response under key.
+func (s *Server) checkAgainst(op *spec.Operation, key string, body any) []Violation {
+	r := op.Op.Responses.Value(key)
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	for _, mt := range orderedMediaTypes(r.Value.Content) {
+		if m := r.Value.Content[mt]; m != nil && m.Schema != nil && m.Schema.Value != nil {
+			return s.exampleViolations(m, body)
+		}
+	}
+	return nil
+}
+
+// resourceDocuments reports whether some operation of the resource documents status (with the
+// named example, when one is given).
+func (s *Server) resourceDocuments(resource string, status int, example string) bool {
+	for op, b := range s.bindings {
+		if b.Resource != resource {
+			continue
+		}
+		key := responseKey(op.Op.Responses, status)
+		if key == "" {
+			continue
+		}
+		if example == "" {
+			return true
+		}
+		if r := op.Op.Responses.Value(key); r != nil && r.Value != nil {
+			for _, m := range r.Value.Content {
+				if m != nil && m.Examples[example] != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (s *Server) resourceNames() []string {
+	names := make([]string, 0, len(s.shapes))
+	for n := range s.shapes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func describe(vs []Violation) string {
+	parts := make([]string, 0, 3)
+	for i, v := range vs {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(vs)-3))
+			break
+		}
+		parts = append(parts, strings.Join(v.Location, ".")+": "+v.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fixtureReply answers a named fixture response.
+func fixtureReply(nr *namedResponse, name string) *reply {
+	rep := &reply{Status: nr.Status, Header: http.Header{}, Source: SourceFixture, Example: name}
+	for k, v := range nr.Headers {
+		rep.Header.Set(k, v)
+	}
+	if nr.HasBody {
+		rep.MediaType, rep.Value, rep.HasBody = "application/json", nr.Body, true
+	}
+	return rep
+}
+
+// SourceFixture marks an answer from a fixture's named response.
+const SourceFixture = "fixture"

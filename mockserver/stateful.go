@@ -1,0 +1,654 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/state"
+)
+
+// Sessions: the X-Mock-Session header (or, for browsers, the cookie) names the session a
+// request belongs to; each session sees its own copy-on-write view of the seeded state.
+const (
+	HeaderSession = "X-Mock-Session"
+	CookieSession = "mock_session"
+	SourceState   = "state" // answered from the in-memory state
+	SourceRule    = "rule"  // a fixture rule refused the write
+)
+
+func sessionOf(r *http.Request) string {
+	if s := r.Header.Get(HeaderSession); s != "" {
+		return s
+	}
+	if c, err := r.Cookie(CookieSession); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// errRule is a write a fixture rule refused.
+type errRule struct{ rule *rule }
+
+func (e *errRule) Error() string { return "refused by a " + e.rule.Kind + " rule" }
+
+var errAbsent = errors.New("absent")
+
+// fromState answers a valid request from the store when its operation reads or writes a
+// resource; nil means the state has nothing to say (the next source answers).
+func (s *Server) fromState(x *exchange) *reply {
+	b := s.bindings[x.op]
+	if b == nil || b.Kind == kindNone {
+		return nil
+	}
+	sh := s.shapes[b.Resource]
+	if sh == nil || (sh.Schema == nil && !sh.Closed) {
+		return nil // nothing says what a record looks like: examples and generation answer
+	}
+	x.session = sessionOf(x.r)
+	x.identity = s.identify(x)
+	scope := scopeOf(b, x.params)
+	switch b.Kind {
+	case kindItem:
+		return s.itemOp(x, b, sh, state.Ref{Resource: b.Resource, Scope: scope, ID: x.params[b.Key]})
+	case kindSingleton:
+		return s.itemOp(x, b, sh, state.Ref{Resource: b.Resource, Scope: scope, ID: callerKey(x)})
+	case kindCollection:
+		return s.collectionOp(x, b, sh, scope)
+	}
+	return nil
+}
+
+func scopeOf(b *binding, params map[string]string) string {
+	vals := make([]string, len(b.Scope))
+	for i, p := range b.Scope {
+		vals[i] = params[p]
+	}
+	return strings.Join(vals, "/")
+}
+
+// callerKey names a singleton's record: the caller's identity id, else the credential.
+func callerKey(x *exchange) string {
+	if x.identity != nil {
+		if id, ok := x.identity.fields["id"]; ok {
+			return scalarString(id)
+		}
+	}
+	if x.identity != nil {
+		return x.identity.token
+	}
+	return ""
+}
+
+// itemOp reads or writes one record.
+func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Ref) *reply {
+	switch x.r.Method {
+	case http.MethodGet, http.MethodHead:
+		rec, ok := s.load(x, sh, ref)
+		if !ok {
+			return s.notFound(x, ref)
+		}
+		return s.stateReply(x, x.r.Method, rec)
+	case http.MethodDelete:
+		var gone state.Record
+		_, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
+			if !exists {
+				return nil, errAbsent
+			}
+			if err := s.checkOwner(x, b.Resource, cur); err != nil {
+				return nil, err
+			}
+			gone = cur
+			return nil, nil
+		})
+		if rep := s.writeFailed(x, ref, err); rep != nil {
+			return rep
+		}
+		return s.stateReply(x, http.MethodDelete, gone)
+	case http.MethodPut, http.MethodPatch:
+		patch, ok := s.bodyObject(x, sh)
+		if !ok {
+			return nil
+		}
+		if x.r.Method == http.MethodPatch {
+			s.load(x, sh, ref) // an open resource's record exists from its first touch
+		}
+		rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
+			if x.r.Method == http.MethodPatch && !exists {
+				return nil, errAbsent
+			}
+			if exists {
+				if err := s.checkOwner(x, b.Resource, cur); err != nil {
+					return nil, err
+				}
+			}
+			next := patch
+			if x.r.Method == http.MethodPatch {
+				next = mergePatch(cur, patch).(map[string]any)
+			}
+			s.maintain(sh, next, cur, ref.ID)
+			if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
+				return nil, err
+			}
+			if !exists {
+				if err := s.checkOwner(x, b.Resource, next); err != nil {
+					return nil, err
+				}
+			}
+			return next, nil
+		})
+		if rep := s.writeFailed(x, ref, err); rep != nil {
+			return rep
+		}
+		return s.stateReply(x, x.r.Method, rec)
+	}
+	return nil
+}
+
+// collectionOp lists, creates, or patches/deletes every record a filter matches.
+func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope string) *reply {
+	filter := s.filterOf(x, sh)
+	match := func(rec state.Record) bool { return matches(rec, filter) }
+	switch x.r.Method {
+	case http.MethodGet, http.MethodHead:
+		entries := s.store.List(x.session, b.Resource, scope)
+		if len(entries) == 0 && !sh.Closed {
+			return nil // nothing stored yet: the description's example or generated data answers
+		}
+		var recs []any
+		for _, e := range entries {
+			if match(e.Record) {
+				recs = append(recs, e.Record)
+			}
+		}
+		return s.stateReply(x, x.r.Method, recs)
+	case http.MethodPost:
+		body, ok := s.bodyObject(x, sh)
+		if !ok {
+			return nil
+		}
+		for attempt := 0; attempt < 8; attempt++ {
+			id := s.newID(x, sh, b.Resource, scope, attempt)
+			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}
+			rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
+				if exists {
+					return nil, errTaken
+				}
+				next := body
+				s.maintain(sh, next, nil, id)
+				if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
+					return nil, err
+				}
+				return next, nil
+			})
+			if errors.Is(err, errTaken) {
+				continue
+			}
+			if rep := s.writeFailed(x, ref, err); rep != nil {
+				return rep
+			}
+			return s.stateReply(x, http.MethodPost, rec)
+		}
+		return problemReply(newProblem(http.StatusConflict, "could not find a free id"), SourceState)
+	case http.MethodPatch, http.MethodDelete:
+		patch := map[string]any{}
+		if x.r.Method == http.MethodPatch {
+			var ok bool
+			if patch, ok = s.bodyObject(x, sh); !ok {
+				return nil
+			}
+		}
+		entries, err := s.store.UpdateAll(x.session, b.Resource, scope, match, func(cur state.Record, v state.View) (state.Record, error) {
+			if err := s.checkOwner(x, b.Resource, cur); err != nil {
+				return nil, err
+			}
+			if x.r.Method == http.MethodDelete {
+				return nil, nil
+			}
+			next := mergePatch(cur, patch).(map[string]any)
+			id := ""
+			if sh.KeyProperty != "" {
+				id = scalarString(cur[sh.KeyProperty])
+			}
+			s.maintain(sh, next, cur, id)
+			if err := s.checkUnique(b.Resource, state.Ref{Resource: b.Resource, Scope: scope, ID: id}, next, v); err != nil {
+				return nil, err
+			}
+			return next, nil
+		})
+		if rep := s.writeFailed(x, state.Ref{Resource: b.Resource, Scope: scope}, err); rep != nil {
+			return rep
+		}
+		recs := make([]any, 0, len(entries))
+		for _, e := range entries {
+			if e.Record != nil {
+				recs = append(recs, e.Record)
+			}
+		}
+		return s.stateReply(x, x.r.Method, recs)
+	}
+	return nil
+}
+
+var errTaken = errors.New("id taken")
+
+// load returns the session's record, generating it once for an open resource.
+func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Record, bool) {
+	if rec, ok := s.store.Get(x.session, ref); ok {
+		return rec, true
+	}
+	if sh.Closed || sh.Schema == nil || s.store.Deleted(x.session, ref) {
+		return nil, false
+	}
+	gen, ok := s.baseRecord(x, sh, ref)
+	if !ok {
+		return nil, false
+	}
+	if sh.KeyProperty != "" {
+		gen[sh.KeyProperty] = typedID(sh, ref.ID)
+	}
+	rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, _ state.View) (state.Record, error) {
+		if exists {
+			return cur, nil
+		}
+		return gen, nil
+	})
+	return rec, err == nil
+}
+
+// baseRecord is what a record nobody wrote looks like: the description's example of the
+// record (when it matches its schema and the client did not ask for dynamic data), else data
+// generated from the record schema for this id.
+func (s *Server) baseRecord(x *exchange, sh *resourceShape, ref state.Ref) (map[string]any, bool) {
+	dynamic := s.cfg.Dynamic
+	if x.pref.Dynamic != nil {
+		dynamic = *x.pref.Dynamic
+	}
+	if !dynamic && sh.Media != nil {
+		for _, name := range exampleNamesOf(sh.Media) {
+			if s.badExamples[exampleKey{sh.Media, name}] != nil {
+				continue
+			}
+			if m, ok := exampleValue(sh.Media, name).(map[string]any); ok {
+				return deepCopy(m).(map[string]any), true
+			}
+		}
+	}
+	gen, ok := s.gens[sh.Doc].Value(sh.Schema, generate.Seed(s.cfg.Seed, "record", ref.Resource, ref.Scope, ref.ID), generate.Response).(map[string]any)
+	return gen, ok
+}
+
+// writeFailed maps a store error to the answer: the documented 404 for an absent record, the
+// rule's answer for a refused write, 507 for a full session.
+func (s *Server) writeFailed(x *exchange, ref state.Ref, err error) *reply {
+	var re *errRule
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errAbsent):
+		return s.notFound(x, ref)
+	case errors.As(err, &re):
+		return s.ruleReply(x, re.rule)
+	case errors.Is(err, state.ErrFull):
+		return problemReply(newProblem(http.StatusInsufficientStorage, "this session holds the most records a session may: reset it (POST /__mock/reset)"), SourceState)
+	}
+	return problemReply(newProblem(http.StatusInternalServerError, err.Error()), SourceState)
+}
+
+// notFound answers the operation's documented 404 (or a problem when it documents none).
+func (s *Server) notFound(x *exchange, ref state.Ref) *reply {
+	if key := responseKey(x.op.Op.Responses, http.StatusNotFound); key != "" {
+		rep := s.render(x, key, http.StatusNotFound, SourceExample)
+		if rep.Problem == nil {
+			rep.Source = SourceState + "+" + rep.Source
+		}
+		return rep
+	}
+	p := newProblem(http.StatusNotFound, fmt.Sprintf("no %s %q in this session", ref.Resource, ref.ID))
+	p.Operation = x.op.ID
+	return problemReply(p, SourceState)
+}
+
+// stateReply answers a stateful operation's success with value.
+func (s *Server) stateReply(x *exchange, method string, value any) *reply {
+	key, status := successResponse(x.op.Op.Responses, method)
+	if key == "" {
+		return &reply{Status: http.StatusOK, Header: http.Header{}, MediaType: "application/json", Value: value, HasBody: value != nil, Source: SourceState}
+	}
+	rep := &reply{Status: status, Header: http.Header{}, Source: SourceState}
+	ref := x.op.Op.Responses.Value(key)
+	if ref == nil || ref.Value == nil || len(ref.Value.Content) == 0 {
+		return rep
+	}
+	s.headers(x, ref.Value, status, rep.Header)
+	mkey, send, ok := negotiate(ref.Value.Content, x.r.Header.Get("Accept"))
+	if !ok {
+		return s.render(x, key, status, SourceExample) // the 406 problem
+	}
+	media := ref.Value.Content[mkey]
+	rep.MediaType, rep.HasBody = send, true
+	rep.Value = shapeBody(s.gens[x.op.Doc], media.Schema, value, s.seed(x, seedStatus(status)))
+	return rep
+}
+
+// shapeBody fits stored records to the response schema: writeOnly properties are left out; a
+// list answers an array, or fills the one array property of a wrapping object.
+func shapeBody(g *generate.Generator, schema *openapi3.SchemaRef, value any, seed uint64) any {
+	list, isList := value.([]any)
+	if !isList {
+		return withoutWriteOnly(schema, value)
+	}
+	if schema == nil || schema.Value == nil || schema.Value.Type.Is("array") {
+		var items *openapi3.SchemaRef
+		if schema != nil && schema.Value != nil {
+			items = schema.Value.Items
+		}
+		out := make([]any, len(list))
+		for i, v := range list {
+			out[i] = withoutWriteOnly(items, v)
+		}
+		return out
+	}
+	wrapper, ok := g.Value(schema, seed, generate.Response).(map[string]any)
+	if !ok {
+		return list
+	}
+	names := make([]string, 0, len(schema.Value.Properties))
+	for n, p := range schema.Value.Properties {
+		if p != nil && p.Value != nil && p.Value.Type.Is("array") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return list
+	}
+	items := schema.Value.Properties[names[0]].Value.Items
+	out := make([]any, len(list))
+	for i, v := range list {
+		out[i] = withoutWriteOnly(items, v)
+	}
+	wrapper[names[0]] = out
+	for _, n := range []string{"total", "total_count", "totalCount", "count"} {
+		if p := schema.Value.Properties[n]; p != nil && p.Value != nil && p.Value.Type.Is("integer") {
+			wrapper[n] = int64(len(list))
+		}
+	}
+	return wrapper
+}
+
+func withoutWriteOnly(schema *openapi3.SchemaRef, v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || schema == nil || schema.Value == nil {
+		return v
+	}
+	for n, p := range schema.Value.Properties {
+		if p != nil && p.Value != nil && p.Value.WriteOnly {
+			delete(m, n)
+		}
+	}
+	return m
+}
+
+// successResponse picks the response a stateful success answers with: 201 for a create and
+// 204 for a delete when documented, else the lowest 2xx.
+func successResponse(responses *openapi3.Responses, method string) (string, int) {
+	prefer := map[string]int{http.MethodPost: 201, http.MethodDelete: 204}[method]
+	if prefer != 0 && usable(responses, strconv.Itoa(prefer)) {
+		return strconv.Itoa(prefer), prefer
+	}
+	key, status := defaultResponse(responses)
+	if status < 200 || status > 299 {
+		return "", 0
+	}
+	return key, status
+}
+
+// bodyObject is the request body as a record: declared properties only (when the record
+// schema declares them), readOnly ones dropped, uploaded files as URLs.
+func (s *Server) bodyObject(x *exchange, sh *resourceShape) (map[string]any, bool) {
+	raw, ok := x.val.Body.(map[string]any)
+	if !ok {
+		if x.val.Body == nil {
+			return map[string]any{}, true
+		}
+		return nil, false
+	}
+	out := deepCopy(raw).(map[string]any)
+	for _, f := range x.val.Files {
+		out[f.Field] = fmt.Sprintf("http://mock.invalid/__mock/files/%s/%s/%s", x.op.ID, f.Field, f.Filename)
+	}
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return out, true
+	}
+	rs := sh.Schema.Value
+	ap := rs.AdditionalProperties
+	// An undeclared property is kept where the record schema explicitly allows more, or
+	// declares nothing at all (a free-form object); otherwise it is not part of the resource
+	// (avatar_base64 is how a client sends an avatar, not a field of the user).
+	keepUndeclared := (ap.Has != nil && *ap.Has) || ap.Schema != nil || (ap.Has == nil && len(rs.Properties) == 0)
+	for k := range out {
+		p := rs.Properties[k]
+		if (p == nil && !keepUndeclared) || (p != nil && p.Value != nil && p.Value.ReadOnly) {
+			delete(out, k)
+		}
+	}
+	return out, true
+}
+
+// mergePatch applies an RFC 7386 JSON merge patch.
+func mergePatch(target, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return deepCopy(patch)
+	}
+	t, ok := target.(map[string]any)
+	if !ok {
+		t = map[string]any{}
+	} else {
+		t = deepCopy(t).(map[string]any)
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(t, k)
+			continue
+		}
+		t[k] = mergePatch(t[k], v)
+	}
+	return t
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+var (
+	createdRe = regexp.MustCompile(`^(created|creation|inserted)(_?(at|on|date|time|timestamp))?$`)
+	updatedRe = regexp.MustCompile(`^(updated|modified|last_?modified|changed)(_?(at|on|date|time|timestamp))?$`)
+)
+
+// maintain sets what a server maintains: the key property, creation and update times.
+func (s *Server) maintain(sh *resourceShape, next, prev state.Record, id string) {
+	if sh.KeyProperty != "" && id != "" {
+		if prev != nil && prev[sh.KeyProperty] != nil {
+			next[sh.KeyProperty] = prev[sh.KeyProperty]
+		} else {
+			next[sh.KeyProperty] = typedID(sh, id)
+		}
+	}
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return
+	}
+	now := s.now().UTC()
+	for name, p := range sh.Schema.Value.Properties {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		lower := strings.ToLower(name)
+		switch {
+		case createdRe.MatchString(lower):
+			if prev != nil && prev[name] != nil {
+				next[name] = prev[name]
+			} else if next[name] == nil {
+				next[name] = timeValue(p.Value, now)
+			}
+		case updatedRe.MatchString(lower):
+			next[name] = timeValue(p.Value, now)
+		}
+	}
+}
+
+func timeValue(s *openapi3.Schema, t time.Time) any {
+	switch {
+	case s.Type.Is("integer"):
+		return t.Unix()
+	case s.Format == "date":
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
+}
+
+// typedID converts a path id to the key property's type.
+func typedID(sh *resourceShape, id string) any {
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return id
+	}
+	p := sh.Schema.Value.Properties[sh.KeyProperty]
+	if p != nil && p.Value != nil && p.Value.Type.Is("integer") {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			return n
+		}
+	}
+	return id
+}
+
+// newID makes the id of a created record: the next integer, or a deterministic uuid or string.
+func (s *Server) newID(x *exchange, sh *resourceShape, resource, scope string, attempt int) string {
+	entries := s.store.List(x.session, resource, scope)
+	var p *openapi3.Schema
+	if sh.Schema != nil && sh.Schema.Value != nil && sh.KeyProperty != "" {
+		if r := sh.Schema.Value.Properties[sh.KeyProperty]; r != nil {
+			p = r.Value
+		}
+	}
+	if p != nil && p.Type.Is("integer") {
+		var max int64
+		for _, e := range entries {
+			if n, err := strconv.ParseInt(e.ID, 10, 64); err == nil && n > max {
+				max = n
+			}
+		}
+		return strconv.FormatInt(max+1+int64(attempt), 10)
+	}
+	h := generate.Seed(s.cfg.Seed, "id", x.session, resource, scope, strconv.Itoa(len(entries)+attempt))
+	h2 := generate.Seed(strconv.FormatUint(h, 16))
+	if p != nil && p.Format == "uuid" {
+		return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(h>>32), uint16(h>>16), uint16(h)&0xfff, (uint16(h2>>48)&0x3fff)|0x8000, h2&0xffffffffffff)
+	}
+	return strconv.FormatUint(h, 36)
+}
+
+// filterOf collects the filter of a collection request: the query parameters that name record
+// properties, and any JSON-content query parameter holding an object.
+func (s *Server) filterOf(x *exchange, sh *resourceShape) map[string]any {
+	filter := map[string]any{}
+	var props openapi3.Schemas
+	if sh.Schema != nil && sh.Schema.Value != nil {
+		props = sh.Schema.Value.Properties
+	}
+	for _, p := range x.op.Params {
+		if p.In != openapi3.ParameterInQuery {
+			continue
+		}
+		vals, ok := x.query[p.Name]
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		if p.Content != nil {
+			var obj map[string]any
+			if json.Unmarshal([]byte(vals[0]), &obj) == nil {
+				for k, v := range obj {
+					filter[k] = v
+				}
+			}
+			continue
+		}
+		if props[p.Name] != nil {
+			filter[p.Name] = vals[0]
+		}
+	}
+	return filter
+}
+
+// matches reports whether rec has every value of filter (objects compared field by field,
+// scalars by their text so that "7" matches 7).
+func matches(rec any, filter any) bool {
+	switch f := filter.(type) {
+	case map[string]any:
+		r, ok := rec.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range f {
+			if !matches(r[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		r, ok := rec.([]any)
+		if !ok || len(r) != len(f) {
+			return false
+		}
+		for i := range f {
+			if !matches(r[i], f[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return scalarString(rec) == scalarString(filter)
+}
+
+// scalarString is a scalar's text: 7, 7.0 and "7" are all "7".
+func scalarString(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case int64:
+		return strconv.FormatInt(t, 10)
+	case int:
+		return strconv.Itoa(t)
+	case bool:
+		return strconv.FormatBool(t)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
