@@ -198,6 +198,16 @@ func TestSeedCommunityMultipart(t *testing.T) {
 	if res.status != 200 {
 		t.Fatalf("multipart avatar upload: %d\n%s", res.status, res.body)
 	}
+	// The file is kept as metadata, and the record points to it.
+	avatar, _ := res.json(t)["avatar"].(string)
+	u, err := url.Parse(avatar)
+	if err != nil || !strings.HasPrefix(u.Path, "/__mock/state/__files/") {
+		t.Fatalf("avatar = %q", avatar)
+	}
+	meta := do(t, s, req{method: "GET", target: u.Path}).json(t)
+	if meta["filename"] != "me.png" || meta["size"] != float64(12) || meta["field"] != "avatar" {
+		t.Errorf("file metadata: %v", meta)
+	}
 }
 
 func TestMisses(t *testing.T) {

@@ -152,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.store = state.New(cfg.State, s.now)
 	s.bindings, s.shapes = inferResources(docs)
+	s.shapes[filesResource] = &resourceShape{Name: filesResource, Closed: true, KeyProperty: "id"}
 	s.named = map[*spec.Operation]map[string]*namedResponse{}
 	s.identities = map[string]map[string]any{}
 	if cfg.Fixtures != "" {

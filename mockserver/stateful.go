@@ -13,6 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockserver/mockserver/mockserver/body"
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
@@ -425,7 +426,7 @@ func (s *Server) bodyObject(x *exchange, sh *resourceShape) (map[string]any, boo
 	}
 	out := deepCopy(raw).(map[string]any)
 	for _, f := range x.val.Files {
-		out[f.Field] = fmt.Sprintf("http://mock.invalid/__mock/files/%s/%s/%s", x.op.ID, f.Field, f.Filename)
+		out[f.Field] = s.keepFile(x, f)
 	}
 	if sh.Schema == nil || sh.Schema.Value == nil {
 		return out, true
@@ -443,6 +444,21 @@ func (s *Server) bodyObject(x *exchange, sh *resourceShape) (map[string]any, boo
 		}
 	}
 	return out, true
+}
+
+// filesResource holds the metadata of uploaded files, per session (the content is not kept).
+const filesResource = "__files"
+
+// keepFile records an uploaded file's metadata and returns the URL a record stores for it.
+func (s *Server) keepFile(x *exchange, f body.File) string {
+	id := strconv.FormatUint(generate.Seed(x.session, x.op.ID, x.path, f.Field, f.Filename, strconv.FormatInt(f.Size, 10)), 36)
+	url := "http://" + x.r.Host + controlPrefix + "/state/" + filesResource + "/" + id
+	meta := map[string]any{"id": id, "field": f.Field, "filename": f.Filename, "contentType": f.ContentType,
+		"size": f.Size, "operation": x.op.ID, "path": x.path, "url": url}
+	_, _ = s.store.Update(x.session, state.Ref{Resource: filesResource, ID: id}, func(state.Record, bool, state.View) (state.Record, error) {
+		return meta, nil
+	})
+	return url
 }
 
 // mergePatch applies an RFC 7386 JSON merge patch.
