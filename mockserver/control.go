@@ -38,6 +38,10 @@ func (s *Server) controlAPI() http.Handler {
 	r.PUT(controlPrefix+"/state/:resource/:id", s.putRecord)
 	r.DELETE(controlPrefix+"/state/:resource/:id", s.deleteRecord)
 	r.POST(controlPrefix+"/reset", s.reset)
+	r.GET(controlPrefix+"/requests", s.listRequests)
+	r.DELETE(controlPrefix+"/requests", s.clearRequests)
+	r.POST(controlPrefix+"/verify", s.verify)
+	r.GET(controlPrefix+"/coverage", s.getCoverage)
 	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "no control endpoint "+req.URL.Path+"; see /__mock/openapi.json"))
 	})

@@ -129,3 +129,5 @@ func locations(vs []mockserver.Violation) []string {
 	}
 	return out
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

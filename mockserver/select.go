@@ -35,6 +35,8 @@ type exchange struct {
 	// Set by the state step.
 	session  string
 	identity *identity
+	// scenario names the scenario that answered, if one did.
+	scenario string
 }
 
 // reply is what the select step decided; write turns it into bytes on the wire.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mockserver/mockserver/mockserver/fixture"
 	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/journal"
 	"github.com/mockserver/mockserver/mockserver/route"
 	"github.com/mockserver/mockserver/mockserver/spec"
 	"github.com/mockserver/mockserver/mockserver/state"
@@ -36,6 +37,8 @@ type Config struct {
 	State state.Limits
 	// Now is the clock for server-maintained timestamps; nil means time.Now.
 	Now func() time.Time
+	// JournalSize is how many requests the journal keeps (0 → 10,000).
+	JournalSize int
 	// Seed makes generated data reproducible; the same seed gives the same bodies across
 	// restarts and replicas. Empty means the fixed default seed, never a random one.
 	Seed string
@@ -97,6 +100,9 @@ type Server struct {
 	identities map[string]map[string]any
 	rules      []*rule
 	now        func() time.Time
+	// journal and coverage record what happened; they lock on their own.
+	journal  *journal.Journal
+	coverage *coverage
 }
 
 // Route is one served operation.
@@ -151,6 +157,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.store = state.New(cfg.State, s.now)
+	s.journal = journal.New(cfg.JournalSize)
+	s.coverage = newCoverage(s.routes)
 	s.bindings, s.shapes = inferResources(docs)
 	s.shapes[filesResource] = &resourceShape{Name: filesResource, Closed: true, KeyProperty: "id"}
 	s.named = map[*spec.Operation]map[string]*namedResponse{}
@@ -173,6 +181,12 @@ func (s *Server) Documents() []*spec.Document { return s.docs }
 
 // BadExamples lists the response examples that break their own schema, found at start-up.
 func (s *Server) BadExamples() []BadExample { return s.badList }
+
+// Coverage reports, for every operation × documented status, how often it was answered.
+func (s *Server) Coverage() CoverageReport { return s.coverage.report() }
+
+// Violations counts the requests that broke their contract since start-up.
+func (s *Server) Violations() int { return s.coverage.report().Summary.ViolatingCalls }
 
 // Routes returns the served operations: by file, then path, then method.
 func (s *Server) Routes() []Route { return s.routes }
@@ -208,7 +222,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	x, miss := s.match(r)
 	if miss != nil {
 		s.write(w, r, nil, miss)
-		s.record(r, nil, miss, start)
+		s.record(r, nil, miss, start, nil)
 		return
 	}
 	data, tooLarge := readBody(w, r, s.cfg.MaxBodyBytes)
@@ -216,7 +230,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		rep := problemReply(newProblem(http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("request body exceeds %d bytes", s.cfg.MaxBodyBytes)), SourceMock)
 		s.write(w, r, x, rep)
-		s.record(r, x, rep, start)
+		s.record(r, x, rep, start, data)
 		return
 	}
 	var msg string
@@ -224,7 +238,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if msg != "" {
 		rep := problemReply(newProblem(http.StatusBadRequest, msg), SourceMock)
 		s.write(w, r, x, rep)
-		s.record(r, x, rep, start)
+		s.record(r, x, rep, start, data)
 		return
 	}
 	for _, k := range preferQueryKeys {
@@ -233,7 +247,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	x.val = s.validate.validate(r.Context(), x.op, r, x.query, x.params, data)
 	rep := s.choose(x)
 	s.write(w, r, x, rep)
-	s.record(r, x, rep, start)
+	s.record(r, x, rep, start, data)
 }
 
 // readBody reads the whole body, bounded by limit.

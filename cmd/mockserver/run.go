@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +25,8 @@ const (
 	exitOK    = 0
 	exitSpecs = 1 // a description could not be used, or the server failed
 	exitUsage = 2 // bad command line
+	// exitViolations: with --fail-on-violation, some request broke its contract.
+	exitViolations = 3
 )
 
 // options is the command line, after flags and MOCKSERVER_* variables.
@@ -39,6 +43,9 @@ type options struct {
 	mounts   []string
 	logLevel string
 	quiet    bool
+	// CI: where to write coverage at shutdown, and whether a contract violation fails the run.
+	coverageOut     string
+	failOnViolation bool
 }
 
 // listFlag is a repeatable string flag.
@@ -116,6 +123,10 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	str("MOCKSERVER_SEED", &o.seed)
 	str("MOCKSERVER_LOG_LEVEL", &o.logLevel)
 	str("MOCKSERVER_INVALID_EXAMPLES", &o.invalid)
+	str("MOCKSERVER_COVERAGE_OUT", &o.coverageOut)
+	if err := boolean("MOCKSERVER_FAIL_ON_VIOLATION", &o.failOnViolation); err != nil {
+		return err
+	}
 	if v := getenv("MOCKSERVER_PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -157,6 +168,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
+	o.ciFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -187,6 +199,7 @@ func (o *options) parsePrism(args []string, stderr io.Writer) error {
 	fs.BoolVar(&o.cors, "cors", o.cors, "CORS")
 	fs.BoolVar(&o.errors, "errors", o.errors, "answer 500 when an example breaks its schema")
 	fs.StringVar(&o.seed, "seed", o.seed, "seed for generated data")
+	o.ciFlags(fs)
 	var verbosity string
 	for _, n := range []string{"v", "verboseLevel"} {
 		fs.StringVar(&verbosity, n, "", "log level (trace, debug, info, warn, error, silent)")
@@ -232,6 +245,12 @@ func (o *options) parsePrism(args []string, stderr io.Writer) error {
 		return fmt.Errorf("-v: want trace, debug, info, success, warn, error, fatal or silent, got %q", verbosity)
 	}
 	return nil
+}
+
+// ciFlags are the flags of a CI run, in both command-line forms.
+func (o *options) ciFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.coverageOut, "coverage-out", o.coverageOut, "at shutdown, write contract coverage to FILE.json and FILE.xml (JUnit) (env MOCKSERVER_COVERAGE_OUT)")
+	fs.BoolVar(&o.failOnViolation, "fail-on-violation", o.failOnViolation, "exit 3 at shutdown if any request broke its contract (env MOCKSERVER_FAIL_ON_VIOLATION)")
 }
 
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
@@ -331,8 +350,51 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockserver: shutdown:", err)
 		return exitSpecs
 	}
+	return finish(srv, o, stdout, stderr)
+}
+
+// finish writes the CI outputs of a run and decides its exit code.
+func finish(srv *mockserver.Server, o options, stdout, stderr io.Writer) int {
+	rep := srv.Coverage()
+	if o.coverageOut != "" {
+		if err := writeCoverage(rep, o.coverageOut); err != nil {
+			fmt.Fprintln(stderr, "mockserver: coverage:", err)
+			return exitSpecs
+		}
+		fmt.Fprintf(stdout, "mockserver: coverage %d/%d documented statuses (%.1f%%) written to %s.json and %s.xml\n",
+			rep.Summary.Covered, rep.Summary.Statuses, rep.Summary.Percent, coverageBase(o.coverageOut), coverageBase(o.coverageOut))
+	}
 	fmt.Fprintln(stdout, "mockserver: stopped")
+	if n := rep.Summary.ViolatingCalls; n > 0 && o.failOnViolation {
+		fmt.Fprintf(stderr, "mockserver: %d requests broke their contract (--fail-on-violation)\n", n)
+		return exitViolations
+	}
 	return exitOK
+}
+
+func coverageBase(p string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(p, ".json"), ".xml")
+}
+
+func writeCoverage(rep mockserver.CoverageReport, out string) error {
+	base := coverageBase(out)
+	if dir := filepath.Dir(base); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(base+".json", append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	x, err := rep.JUnit()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(base+".xml", x, 0o644)
 }
 
 func printRoutes(w io.Writer, routes []mockserver.Route, addr string) {

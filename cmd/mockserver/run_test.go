@@ -255,3 +255,45 @@ func TestLogLines(t *testing.T) {
 	}
 	t.Fatal("no request log line")
 }
+
+// TestCIRun is a CI job: the mock runs with --coverage-out and --fail-on-violation, the
+// frontend's tests send one request the contract forbids, and the run fails with a JUnit file
+// saying why.
+func TestCIRun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "reports", "contract")
+	port := freePort(t)
+	addr, stdout, stop := start(t, []string{"--spec", "../../specs", "--fixtures", "../../fixtures", "--port", fmt.Sprint(port),
+		"--quiet", "--coverage-out", out, "--fail-on-violation"}, noEnv)
+	send := func(body string) {
+		req, _ := http.NewRequest("PUT", "http://"+addr+"/api/web/namespaces/system/user/settings/image", strings.NewReader(body))
+		req.Header.Set("Authorization", "APIToken t")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	send(`{"content_type":"image/png","image":"aGk="}`)
+	send(`{"content_type":5}`)
+	if code := stop(); code != 3 {
+		t.Fatalf("exit code %d, want 3 (a request broke the contract)\n%s", code, stdout)
+	}
+	x, err := os.ReadFile(out + ".xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(x), `<failure message="1 of 2 requests broke the contract">`) || !strings.Contains(string(x), "body.content_type") {
+		t.Errorf("JUnit file:\n%s", x)
+	}
+	if js, err := os.ReadFile(out + ".json"); err != nil || !strings.Contains(string(js), `"operation": "updateUserImage"`) {
+		t.Errorf("coverage JSON: %v\n%s", err, js)
+	}
+	// Without violations the same run passes.
+	port = freePort(t)
+	addr, _, stop = start(t, []string{"--spec", "../../specs", "--port", fmt.Sprint(port), "--quiet", "--fail-on-violation"}, noEnv)
+	send(`{"content_type":"image/png","image":"aGk="}`)
+	if code := stop(); code != 0 {
+		t.Errorf("clean run exit code %d", code)
+	}
+}
