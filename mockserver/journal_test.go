@@ -49,14 +49,14 @@ func TestJournalVerifyCoverage(t *testing.T) {
 		return do(t, s, req{"POST", "/__mock/verify", map[string]string{"Content-Type": "application/json"}, body}).status
 	}
 	for body, want := range map[string]int{
-		`{"operation":"updateUserImage","count":3}`:                                      200,
-		`{"operation":"updateUserImage","count":2}`:                                      409,
-		`{"operation":"updateUserImage","min":1,"max":1,"where":{"status":429}}`:         200,
+		`{"operation":"updateUserImage","count":3}`:                                                200,
+		`{"operation":"updateUserImage","count":2}`:                                                409,
+		`{"operation":"updateUserImage","min":1,"max":1,"where":{"status":429}}`:                   200,
 		`{"operation":"updateUserImage","count":2,"where":{"body":{"/content_type":"image/png"}}}`: 200,
-		`{"operation":"updateUserImage","count":1,"where":{"violations":true}}`:          200,
-		`{"operation":"patchInvites"}`:                                                   409,
-		`{"operation":"nope"}`:                                                           400,
-		`{"operation":"updateUserImage","bogus":1}`:                                      400,
+		`{"operation":"updateUserImage","count":1,"where":{"violations":true}}`:                    200,
+		`{"operation":"patchInvites"}`:                                                             409,
+		`{"operation":"nope"}`:                                                                     400,
+		`{"operation":"updateUserImage","bogus":1}`:                                                400,
 	} {
 		if got := verify(body); got != want {
 			t.Errorf("verify %s: %d, want %d", body, got, want)
