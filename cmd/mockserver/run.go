@@ -76,6 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
 	}
+	if len(args) > 0 && args[0] == "validate" {
+		return validate(ctx, o, args[1:], stdout, stderr)
+	}
 	var err error
 	if len(args) > 0 && args[0] == "mock" {
 		err = o.parsePrism(args[1:], stderr)
