@@ -127,7 +127,8 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 		// Keep what parsed; kin-openapi reports the parameters that are then missing or wrong.
 		query = lenientQuery(r.URL.RawQuery)
 	}
-	return &exchange{op: rt.op, r: r, path: path, query: query, params: params}, nil
+	return &exchange{op: rt.op, r: r, path: path, query: query, params: params,
+		latency: delay{s.cfg.LatencyMin, max(s.cfg.LatencyMin, s.cfg.LatencyMax)}}, nil
 }
 
 func lenientQuery(raw string) url.Values {

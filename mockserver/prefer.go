@@ -9,17 +9,24 @@ import (
 
 // preference is what the client asked the mock for, Prism-style: the Prefer header
 // (`Prefer: code=404, example=notFound, dynamic=true, seed=42`) or, only when no Prefer header is
-// present, the query fallbacks __code, __example, __dynamic and __seed.
+// present, the query fallbacks __code, __example, __dynamic and __seed (and ours: __delay,
+// __fault, __scenario).
 type preference struct {
 	Code    string // "" or the status asked for, e.g. "404"
 	Example string // "" or an example name
 	Dynamic *bool  // nil: the server's default
 	Seed    string // "" or a seed for generated data
+	// Delay holds the answer back (Prefer: delay=250 or delay=100-300, milliseconds).
+	Delay delay
+	// Fault breaks the answer on purpose (Prefer: fault=reset|empty|malformed|trickle).
+	Fault string
+	// Scenario names a scenario to apply, active or not (Prefer: scenario=NAME).
+	Scenario string
 }
 
 // preferQueryKeys are the query fallbacks; they are not part of the client's real query and are
 // removed before validation.
-var preferQueryKeys = [...]string{"__code", "__example", "__dynamic", "__seed"}
+var preferQueryKeys = [...]string{"__code", "__example", "__dynamic", "__seed", "__delay", "__fault", "__scenario"}
 
 // parsePrefer reads the client's preference. A malformed value is returned as an error message
 // for a 400, never ignored: a QA engineer must know the mock did not do what was asked.
@@ -43,6 +50,19 @@ func parsePrefer(h http.Header, q url.Values) (preference, string) {
 			p.Dynamic = &b
 		case "seed":
 			p.Seed = v
+		case "delay":
+			d, err := parseDelay(v)
+			if err != nil {
+				return "Prefer delay: " + err.Error()
+			}
+			p.Delay = d
+		case "fault":
+			if !knownFault(v) {
+				return "Prefer fault must be one of " + strings.Join(faultKinds, ", ") + ", got " + strconv.Quote(v)
+			}
+			p.Fault = v
+		case "scenario":
+			p.Scenario = v
 		}
 		return ""
 	}

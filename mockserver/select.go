@@ -35,8 +35,33 @@ type exchange struct {
 	// Set by the state step.
 	session  string
 	identity *identity
-	// scenario names the scenario that answered, if one did.
-	scenario string
+	// scenario names the scenario that answered, if one did, and the delay and fault its step
+	// asks for.
+	scenario      string
+	scenarioDelay delay
+	scenarioFault string
+	// latency is the server's "realistic network" wait.
+	latency delay
+}
+
+// delay is how long to hold the answer back: the scenario's, else the client's, else the
+// server's latency.
+func (x *exchange) delay() delay {
+	switch {
+	case !x.scenarioDelay.zero():
+		return x.scenarioDelay
+	case !x.pref.Delay.zero():
+		return x.pref.Delay
+	}
+	return x.latency
+}
+
+// fault is the breakage asked for: the scenario's, else the client's.
+func (x *exchange) fault() string {
+	if x.scenarioFault != "" {
+		return x.scenarioFault
+	}
+	return x.pref.Fault
 }
 
 // reply is what the select step decided; write turns it into bytes on the wire.

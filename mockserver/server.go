@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -39,6 +40,9 @@ type Config struct {
 	Now func() time.Time
 	// JournalSize is how many requests the journal keeps (0 → 10,000).
 	JournalSize int
+	// LatencyMin and LatencyMax hold every answer back by a wait in that range, for a
+	// "realistic network"; a request's or scenario's own delay replaces it.
+	LatencyMin, LatencyMax time.Duration
 	// Seed makes generated data reproducible; the same seed gives the same bodies across
 	// restarts and replicas. Empty means the fixed default seed, never a random one.
 	Seed string
@@ -246,6 +250,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	x.val = s.validate.validate(r.Context(), x.op, r, x.query, x.params, data)
 	rep := s.choose(x)
+	wait(r.Context(), x.delay().pick(rand.Uint64()))
+	if fault := x.fault(); fault != "" {
+		rep.Source += "+fault:" + fault
+		s.record(r, x, rep, start, data)
+		s.writeFault(w, r, x, rep, fault)
+		return
+	}
 	s.write(w, r, x, rep)
 	s.record(r, x, rep, start, data)
 }

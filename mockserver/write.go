@@ -17,6 +17,7 @@ const (
 	HeaderExample    = "X-Mock-Example"    // the example's name, when one was served
 	HeaderViolations = "X-Mock-Violations" // the request's contract violations, as a JSON array
 	HeaderWarning    = "X-Mock-Warning"    // something the client should know about the answer
+	HeaderScenario   = "X-Mock-Scenario"   // the scenario that answered
 )
 
 // maxViolationsHeader bounds the X-Mock-Violations header; past it, entries are dropped and
@@ -25,6 +26,18 @@ const maxViolationsHeader = 6 << 10
 
 // write encodes the reply: status, declared headers, the mock's own headers, the body.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply) {
+	var data []byte
+	if rep.HasBody && bodyAllowed(rep.Status) {
+		data = encodeBody(rep.MediaType, rep.Value)
+	}
+	s.writeHead(w, x, rep, len(data))
+	if r.Method != http.MethodHead && len(data) > 0 {
+		_, _ = w.Write(data)
+	}
+}
+
+// writeHead sends the status line and headers of rep, announcing a body of length bytes.
+func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, length int) {
 	h := w.Header()
 	for k, v := range rep.Header {
 		switch {
@@ -43,6 +56,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep 
 		if x.val != nil && len(x.val.Violations) > 0 {
 			h.Set(HeaderViolations, violationsHeader(x.val.Violations))
 		}
+		if x.scenario != "" {
+			h.Set(HeaderScenario, x.scenario)
+		}
 	} else if rep.Problem != nil && rep.Problem.Operation != "" {
 		h.Set(HeaderOperation, rep.Problem.Operation)
 	}
@@ -50,16 +66,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep 
 	if rep.Example != "" {
 		h.Set(HeaderExample, rep.Example)
 	}
-	var data []byte
 	if rep.HasBody && bodyAllowed(rep.Status) {
-		data = encodeBody(rep.MediaType, rep.Value)
 		h.Set("Content-Type", rep.MediaType)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Length", strconv.Itoa(length))
 	w.WriteHeader(rep.Status)
-	if r.Method != http.MethodHead && len(data) > 0 {
-		_, _ = w.Write(data)
-	}
 }
 
 func bodyAllowed(status int) bool {

@@ -46,6 +46,7 @@ type options struct {
 	// CI: where to write coverage at shutdown, and whether a contract violation fails the run.
 	coverageOut     string
 	failOnViolation bool
+	latency         string
 }
 
 // listFlag is a repeatable string flag.
@@ -127,6 +128,7 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	str("MOCKSERVER_LOG_LEVEL", &o.logLevel)
 	str("MOCKSERVER_INVALID_EXAMPLES", &o.invalid)
 	str("MOCKSERVER_COVERAGE_OUT", &o.coverageOut)
+	str("MOCKSERVER_LATENCY", &o.latency)
 	if err := boolean("MOCKSERVER_FAIL_ON_VIOLATION", &o.failOnViolation); err != nil {
 		return err
 	}
@@ -171,6 +173,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
+	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
 	o.ciFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
@@ -259,6 +262,12 @@ func (o *options) ciFlags(fs *flag.FlagSet) {
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
 		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
+	}
+	if o.latency != "" {
+		var err error
+		if cfg.LatencyMin, cfg.LatencyMax, err = mockserver.ParseLatency(o.latency); err != nil {
+			return cfg, fmt.Errorf("--latency: %w", err)
+		}
 	}
 	for _, m := range o.mounts {
 		specPart, prefix, _ := strings.Cut(m, "=")
