@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockserver/mockserver/mockserver"
 )
 
 func TestDelaysAndFaults(t *testing.T) {
@@ -60,5 +62,40 @@ func TestDelaysAndFaults(t *testing.T) {
 	j := do(t, s, req{method: "GET", target: "/__mock/requests?operation=updateUserImage"})
 	if !strings.Contains(string(j.body), `+fault:reset`) || !strings.Contains(string(j.body), `+fault:trickle`) {
 		t.Errorf("journal lacks the faults: %s", j.body)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	s := seedServer(t, func(c *mockserver.Config) {
+		c.RateLimits = []mockserver.RateLimit{{Operation: "updateUserImage", Limit: 2, Window: time.Minute}}
+	})
+	q := validSeedRequests["updateUserImage"]
+	as := func(token string) req {
+		h := map[string]string{}
+		for k, v := range q.header {
+			h[k] = v
+		}
+		h["Authorization"] = "APIToken " + token
+		return req{q.method, q.target, h, q.body}
+	}
+	for i, want := range []int{200, 200, 429, 429} {
+		res := do(t, s, as("alice-token"))
+		if res.status != want {
+			t.Fatalf("call %d: %d, want %d", i+1, res.status, want)
+		}
+		if res.header.Get("RateLimit-Limit") != "2" || res.header.Get("RateLimit-Reset") == "" {
+			t.Errorf("call %d: RateLimit headers %v", i+1, res.header)
+		}
+		if want == 429 && (res.header.Get("Retry-After") == "" || res.header.Get("RateLimit-Remaining") != "0") {
+			t.Errorf("429 without Retry-After: %v", res.header)
+		}
+	}
+	// Another caller has a budget of its own.
+	if res := do(t, s, as("bob-token")); res.status != 200 || res.header.Get("RateLimit-Remaining") != "1" {
+		t.Errorf("bob: %d %v", res.status, res.header)
+	}
+	// An explicit choice is not limited.
+	if res := do(t, s, withPrefer(as("alice-token"), "code=200")); res.status != 200 {
+		t.Errorf("Prefer code=200 while limited: %d", res.status)
 	}
 }

@@ -42,6 +42,8 @@ type exchange struct {
 	scenarioFault string
 	// latency is the server's "realistic network" wait.
 	latency delay
+	// limit is the rate limit this call counted against, if any.
+	limit *limitState
 }
 
 // delay is how long to hold the answer back: the scenario's, else the client's, else the
@@ -106,6 +108,9 @@ func (s *Server) choose(x *exchange) *reply {
 		}
 	}
 	if x.pref.Code == "" && x.pref.Example == "" {
+		if st := x.limit; st != nil && st.exceeded {
+			return s.rateLimited(x, st)
+		}
 		if rep := s.fromState(x); rep != nil {
 			return rep
 		}

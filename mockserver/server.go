@@ -40,6 +40,8 @@ type Config struct {
 	Now func() time.Time
 	// JournalSize is how many requests the journal keeps (0 → 10,000).
 	JournalSize int
+	// RateLimits cap how often operations may be called (fixtures add theirs).
+	RateLimits []RateLimit
 	// LatencyMin and LatencyMax hold every answer back by a wait in that range, for a
 	// "realistic network"; a request's or scenario's own delay replaces it.
 	LatencyMin, LatencyMax time.Duration
@@ -104,6 +106,8 @@ type Server struct {
 	identities map[string]map[string]any
 	rules      []*rule
 	now        func() time.Time
+	// limits counts calls against the rate limits; it locks on its own.
+	limits *limiter
 	// journal and coverage record what happened; they lock on their own.
 	journal  *journal.Journal
 	coverage *coverage
@@ -161,6 +165,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.store = state.New(cfg.State, s.now)
+	if s.limits, err = newLimiter(cfg.RateLimits); err != nil {
+		return nil, err
+	}
 	s.journal = journal.New(cfg.JournalSize)
 	s.coverage = newCoverage(s.routes)
 	s.bindings, s.shapes = inferResources(docs)
@@ -249,7 +256,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		x.query.Del(k)
 	}
 	x.val = s.validate.validate(r.Context(), x.op, r, x.query, x.params, data)
+	x.identity = s.identify(x)
+	x.limit = s.limits.take(x, s.now())
 	rep := s.choose(x)
+	if x.limit != nil {
+		if rep.Header == nil {
+			rep.Header = http.Header{}
+		}
+		x.limit.headers(rep.Header)
+	}
 	wait(r.Context(), x.delay().pick(rand.Uint64()))
 	if fault := x.fault(); fault != "" {
 		rep.Source += "+fault:" + fault

@@ -56,7 +56,6 @@ func (s *Server) fromState(x *exchange) *reply {
 		return nil // nothing says what a record looks like: examples and generation answer
 	}
 	x.session = sessionOf(x.r)
-	x.identity = s.identify(x)
 	scope := scopeOf(b, x.params)
 	switch b.Kind {
 	case kindItem:
