@@ -42,6 +42,12 @@ func (s *Server) controlAPI() http.Handler {
 	r.DELETE(controlPrefix+"/requests", s.clearRequests)
 	r.POST(controlPrefix+"/verify", s.verify)
 	r.GET(controlPrefix+"/coverage", s.getCoverage)
+	r.GET(controlPrefix+"/scenarios", s.listScenarios)
+	r.POST(controlPrefix+"/scenarios", s.putScenario)
+	r.DELETE(controlPrefix+"/scenarios", s.clearScenarios)
+	r.DELETE(controlPrefix+"/scenarios/:name", s.deleteScenario)
+	r.POST(controlPrefix+"/scenarios/:name/activate", s.activate(true))
+	r.POST(controlPrefix+"/scenarios/:name/deactivate", s.activate(false))
 	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "no control endpoint "+req.URL.Path+"; see /__mock/openapi.json"))
 	})
@@ -198,10 +204,12 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 	if named || r.Header.Get(HeaderSession) != "" {
 		session := controlSession(r)
 		s.store.Reset(session)
+		s.scenarios.Reset(session)
 		writeJSON(w, http.StatusOK, map[string]any{"reset": []string{session}})
 		return
 	}
 	s.store.ResetAll()
+	s.scenarios.ResetAll()
 	writeJSON(w, http.StatusOK, map[string]any{"reset": "all"})
 }
 

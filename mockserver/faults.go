@@ -6,70 +6,35 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/mockserver/mockserver/mockserver/scenario"
 )
 
-// delay is a fixed or ranged wait before answering.
-type delay struct{ Min, Max time.Duration }
-
-// maxDelay bounds any delay a client or scenario asks for.
+// maxDelay bounds any wait a client, scenario or the configuration asks for.
 const maxDelay = 2 * time.Minute
 
-// parseDelay reads "250" (milliseconds) or "100-300" (a range).
-func parseDelay(v string) (delay, error) {
-	lo, hi, ranged := strings.Cut(strings.TrimSpace(v), "-")
-	a, err := strconv.Atoi(strings.TrimSpace(lo))
-	if err != nil || a < 0 {
-		return delay{}, fmt.Errorf("want milliseconds (250) or a range (100-300), got %q", v)
+// parseDelay reads "250" (milliseconds) or "100-300" (a range), at most maxDelay.
+func parseDelay(v string) (scenario.Delay, error) {
+	d, err := scenario.ParseDelay(v)
+	if err == nil && d.Max > maxDelay {
+		err = fmt.Errorf("delay %q is longer than %s", v, maxDelay)
 	}
-	b := a
-	if ranged {
-		if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil || b < a {
-			return delay{}, fmt.Errorf("want milliseconds (250) or a range (100-300), got %q", v)
-		}
-	}
-	d := delay{time.Duration(a) * time.Millisecond, time.Duration(b) * time.Millisecond}
-	if d.Max > maxDelay {
-		return delay{}, fmt.Errorf("at most %s, got %q", maxDelay, v)
-	}
-	return d, nil
+	return d, err
 }
 
-func (d delay) zero() bool { return d.Max == 0 }
-
-// pick chooses a wait in the range from r (a seed), so that a run can be replayed.
-func (d delay) pick(r uint64) time.Duration {
-	if d.Max <= d.Min {
-		return d.Min
-	}
-	return d.Min + time.Duration(r%uint64(d.Max-d.Min+1))
-}
-
-// wait sleeps for d unless the request is cancelled first.
+// wait sleeps for d (at most maxDelay) unless the request is cancelled first.
 func wait(ctx context.Context, d time.Duration) {
 	if d <= 0 {
 		return
 	}
+	d = min(d, maxDelay)
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 	case <-t.C:
 	}
-}
-
-// Faults a client or scenario can ask for.
-var faultKinds = []string{"reset", "empty", "malformed", "trickle"}
-
-func knownFault(k string) bool {
-	for _, f := range faultKinds {
-		if f == k {
-			return true
-		}
-	}
-	return false
 }
 
 // writeFault answers the reply broken on purpose: "reset" drops the connection with a TCP

@@ -110,6 +110,16 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 			Status: fr.Status, Example: fr.Example, Body: fr.Body, HasBody: fr.HasBody})
 	}
 
+	for _, fs := range set.Scenarios {
+		if err := s.checkScenario(fs.Value); err != nil {
+			fail(fs.Pos, "%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+			continue
+		}
+		if err := s.scenarios.Put(fs.Value); err != nil {
+			fail(fs.Pos, "%v", err)
+		}
+	}
+
 	for _, fr := range set.Resources {
 		sh := s.shapes[fr.Name]
 		if sh == nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mockserver/mockserver/mockserver/route"
+	"github.com/mockserver/mockserver/mockserver/scenario"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -128,7 +129,7 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 		query = lenientQuery(r.URL.RawQuery)
 	}
 	return &exchange{op: rt.op, r: r, path: path, query: query, params: params,
-		latency: delay{s.cfg.LatencyMin, max(s.cfg.LatencyMin, s.cfg.LatencyMax)}}, nil
+		latency: scenario.Delay{Min: s.cfg.LatencyMin, Max: max(s.cfg.LatencyMin, s.cfg.LatencyMax)}}, nil
 }
 
 func lenientQuery(raw string) url.Values {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mockserver/mockserver/mockserver/scenario"
 )
 
 // preference is what the client asked the mock for, Prism-style: the Prefer header
@@ -17,7 +19,7 @@ type preference struct {
 	Dynamic *bool  // nil: the server's default
 	Seed    string // "" or a seed for generated data
 	// Delay holds the answer back (Prefer: delay=250 or delay=100-300, milliseconds).
-	Delay delay
+	Delay scenario.Delay
 	// Fault breaks the answer on purpose (Prefer: fault=reset|empty|malformed|trickle).
 	Fault string
 	// Scenario names a scenario to apply, active or not (Prefer: scenario=NAME).
@@ -57,8 +59,8 @@ func parsePrefer(h http.Header, q url.Values) (preference, string) {
 			}
 			p.Delay = d
 		case "fault":
-			if !knownFault(v) {
-				return "Prefer fault must be one of " + strings.Join(faultKinds, ", ") + ", got " + strconv.Quote(v)
+			if v == "" || !scenario.ValidFault(v) {
+				return "Prefer fault must be one of " + strings.Join(scenario.Faults, ", ") + ", got " + strconv.Quote(v)
 			}
 			p.Fault = v
 		case "scenario":

@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/scenario"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -38,21 +39,21 @@ type exchange struct {
 	// scenario names the scenario that answered, if one did, and the delay and fault its step
 	// asks for.
 	scenario      string
-	scenarioDelay delay
+	scenarioDelay scenario.Delay
 	scenarioFault string
 	// latency is the server's "realistic network" wait.
-	latency delay
+	latency scenario.Delay
 	// limit is the rate limit this call counted against, if any.
 	limit *limitState
 }
 
 // delay is how long to hold the answer back: the scenario's, else the client's, else the
 // server's latency.
-func (x *exchange) delay() delay {
+func (x *exchange) delay() scenario.Delay {
 	switch {
-	case !x.scenarioDelay.zero():
+	case !x.scenarioDelay.IsZero():
 		return x.scenarioDelay
-	case !x.pref.Delay.zero():
+	case !x.pref.Delay.IsZero():
 		return x.pref.Delay
 	}
 	return x.latency
@@ -108,6 +109,9 @@ func (s *Server) choose(x *exchange) *reply {
 		}
 	}
 	if x.pref.Code == "" && x.pref.Example == "" {
+		if rep := s.fromScenario(x); rep != nil {
+			return rep
+		}
 		if st := x.limit; st != nil && st.exceeded {
 			return s.rateLimited(x, st)
 		}

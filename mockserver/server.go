@@ -22,6 +22,7 @@ import (
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/journal"
 	"github.com/mockserver/mockserver/mockserver/route"
+	"github.com/mockserver/mockserver/mockserver/scenario"
 	"github.com/mockserver/mockserver/mockserver/spec"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
@@ -106,8 +107,10 @@ type Server struct {
 	identities map[string]map[string]any
 	rules      []*rule
 	now        func() time.Time
-	// limits counts calls against the rate limits; it locks on its own.
-	limits *limiter
+	// limits counts calls against the rate limits; scenarios holds the scenarios and their
+	// progress. Both lock on their own.
+	limits    *limiter
+	scenarios *scenario.Set
 	// journal and coverage record what happened; they lock on their own.
 	journal  *journal.Journal
 	coverage *coverage
@@ -172,6 +175,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.coverage = newCoverage(s.routes)
 	s.bindings, s.shapes = inferResources(docs)
 	s.shapes[filesResource] = &resourceShape{Name: filesResource, Closed: true, KeyProperty: "id"}
+	s.scenarios = scenario.NewSet()
 	s.named = map[*spec.Operation]map[string]*namedResponse{}
 	s.identities = map[string]map[string]any{}
 	if cfg.Fixtures != "" {
@@ -265,7 +269,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}
 		x.limit.headers(rep.Header)
 	}
-	wait(r.Context(), x.delay().pick(rand.Uint64()))
+	wait(r.Context(), x.delay().Pick(rand.Uint64()))
 	if fault := x.fault(); fault != "" {
 		rep.Source += "+fault:" + fault
 		s.record(r, x, rep, start, data)
