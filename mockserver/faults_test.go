@@ -99,3 +99,23 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("Prefer code=200 while limited: %d", res.status)
 	}
 }
+
+func TestRateLimitFromFixtures(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "limits.yaml", "rateLimits:\n  - {operation: 'PUT /api/web/namespaces/system/user/settings/image', limit: 1, window: 1h, per: session}\n")
+	s, err := mockserver.New(t.Context(), mockserver.Config{Specs: []string{"../specs"}, Fixtures: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := validSeedRequests["updateUserImage"]
+	if res := do(t, s, q); res.status != 200 {
+		t.Fatalf("first call: %d", res.status)
+	}
+	if res := do(t, s, q); res.status != 429 || res.header.Get("Retry-After") == "" {
+		t.Errorf("second call: %d %v", res.status, res.header)
+	}
+	writeFile(t, dir, "limits.yaml", "rateLimits:\n  - {operation: nope, limit: 1, window: 1h}\n")
+	if _, err := mockserver.New(t.Context(), mockserver.Config{Specs: []string{"../specs"}, Fixtures: dir}); err == nil || !strings.Contains(err.Error(), `limits.yaml:2: rate limit: unknown operation "nope"`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -120,6 +120,20 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 		}
 	}
 
+	limits := append([]RateLimit(nil), s.cfg.RateLimits...)
+	for _, rl := range set.RateLimits {
+		if rl.Operation != "*" && !s.knownOperation(rl.Operation) && !s.knownTemplate(rl.Operation) {
+			fail(rl.Pos, "rate limit: unknown operation %q", rl.Operation)
+			continue
+		}
+		limits = append(limits, RateLimit{Operation: rl.Operation, Limit: rl.Limit, Window: rl.Window, Per: rl.Per})
+	}
+	if lim, err := newLimiter(limits); err == nil {
+		s.limits = lim
+	} else {
+		errs = append(errs, err)
+	}
+
 	for _, fr := range set.Resources {
 		sh := s.shapes[fr.Name]
 		if sh == nil {

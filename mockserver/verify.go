@@ -153,6 +153,16 @@ func (s *Server) knownOperation(id string) bool {
 	return false
 }
 
+// knownTemplate reports whether "METHOD /template" names a served operation.
+func (s *Server) knownTemplate(m string) bool {
+	for _, rt := range s.routes {
+		if opMatches(m, rt) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) operationIDs() []string {
 	out := make([]string, len(s.routes))
 	for i, rt := range s.routes {
