@@ -1,11 +1,13 @@
 package mockserver
 
 import (
+	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -55,6 +57,18 @@ func (s *Server) controlAPI() http.Handler {
 		writeProblem(w, newProblem(http.StatusMethodNotAllowed, req.Method+" is not allowed on "+req.URL.Path))
 	})
 	return r
+}
+
+// controlAllowed checks the control token, when one is configured (constant time).
+func (s *Server) controlAllowed(r *http.Request) bool {
+	if s.cfg.ControlToken == "" {
+		return true
+	}
+	got := r.Header.Get("X-Mock-Token")
+	if h := r.Header.Get("Authorization"); got == "" && len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		got = h[7:]
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.ControlToken)) == 1
 }
 
 // routeInfo is a served operation with what the mock inferred about its state.

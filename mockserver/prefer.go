@@ -38,10 +38,11 @@ func parsePrefer(h http.Header, q url.Values) (preference, string) {
 		switch strings.ToLower(k) {
 		case "code":
 			// 1xx are not final responses: a mock cannot answer with one.
-			if n, err := strconv.Atoi(v); err != nil || n < 200 || n > 599 {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 200 || n > 599 {
 				return "Prefer code must be an HTTP status between 200 and 599, got " + strconv.Quote(v)
 			}
-			p.Code = v
+			p.Code = strconv.Itoa(n) // "+0404" is 404
 		case "example":
 			p.Example = v
 		case "dynamic":

@@ -41,6 +41,9 @@ type Config struct {
 	Now func() time.Time
 	// JournalSize is how many requests the journal keeps (0 → 10,000).
 	JournalSize int
+	// ControlToken, when set, protects /__mock: its requests must carry
+	// `Authorization: Bearer TOKEN` or `X-Mock-Token: TOKEN`.
+	ControlToken string
 	// RateLimits cap how often operations may be called (fixtures add theirs).
 	RateLimits []RateLimit
 	// LatencyMin and LatencyMax hold every answer back by a wait in that range, for a
@@ -225,6 +228,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		corsHeaders(w.Header(), r)
 	}
 	if r.URL.Path == controlPrefix || strings.HasPrefix(r.URL.Path, controlPrefix+"/") {
+		if !s.controlAllowed(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="mockserver control"`)
+			writeProblem(w, newProblem(http.StatusUnauthorized, "the control API needs the control token (Authorization: Bearer TOKEN or X-Mock-Token)"))
+			return
+		}
 		s.control.ServeHTTP(w, r)
 		return
 	}

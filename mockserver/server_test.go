@@ -127,3 +127,24 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestControlToken(t *testing.T) {
+	s := seedServer(t, func(c *mockserver.Config) { c.ControlToken = "s3cret" })
+	for _, c := range []struct {
+		header map[string]string
+		want   int
+	}{
+		{nil, 401},
+		{map[string]string{"Authorization": "Bearer nope"}, 401},
+		{map[string]string{"Authorization": "Bearer s3cret"}, 200},
+		{map[string]string{"X-Mock-Token": "s3cret"}, 200},
+	} {
+		if res := do(t, s, req{method: "GET", target: "/__mock/state", header: c.header}); res.status != c.want {
+			t.Errorf("%v: %d, want %d", c.header, res.status, c.want)
+		}
+	}
+	// The mocked API itself is not behind the token.
+	if res := do(t, s, validSeedRequests["updateUserImage"]); res.status != 200 {
+		t.Errorf("API request: %d", res.status)
+	}
+}

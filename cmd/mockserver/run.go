@@ -47,6 +47,7 @@ type options struct {
 	coverageOut     string
 	failOnViolation bool
 	latency         string
+	controlToken    string
 }
 
 // listFlag is a repeatable string flag.
@@ -129,6 +130,7 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	str("MOCKSERVER_INVALID_EXAMPLES", &o.invalid)
 	str("MOCKSERVER_COVERAGE_OUT", &o.coverageOut)
 	str("MOCKSERVER_LATENCY", &o.latency)
+	str("MOCKSERVER_CONTROL_TOKEN", &o.controlToken)
 	if err := boolean("MOCKSERVER_FAIL_ON_VIOLATION", &o.failOnViolation); err != nil {
 		return err
 	}
@@ -173,6 +175,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
+	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this token (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
 	o.ciFlags(fs)
 	fs.Usage = func() {
@@ -261,7 +264,7 @@ func (o *options) ciFlags(fs *flag.FlagSet) {
 
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
-		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
+		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, ControlToken: o.controlToken, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
 	}
 	if o.latency != "" {
 		var err error
