@@ -48,6 +48,7 @@ type options struct {
 	failOnViolation bool
 	latency         string
 	controlToken    string
+	watch           bool
 }
 
 // listFlag is a repeatable string flag.
@@ -134,6 +135,9 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	if err := boolean("MOCKSERVER_FAIL_ON_VIOLATION", &o.failOnViolation); err != nil {
 		return err
 	}
+	if err := boolean("MOCKSERVER_WATCH", &o.watch); err != nil {
+		return err
+	}
 	if v := getenv("MOCKSERVER_PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -175,6 +179,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.Var(&listFlag{vals: &o.mounts}, "mount", "serve a description under a prefix: SPEC (its server URL's path) or SPEC=PREFIX (repeatable; env MOCKSERVER_MOUNT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
+	fs.BoolVar(&o.watch, "watch", o.watch, "reload descriptions and fixtures when they change; a broken edit keeps the previous version (env MOCKSERVER_WATCH)")
 	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this token (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
 	o.ciFlags(fs)
@@ -342,8 +347,12 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "mockserver: %d operations from %d descriptions on http://%s (ready in %s)\n",
 		len(srv.Routes()), len(srv.Documents()), ln.Addr(), time.Since(start).Round(time.Millisecond))
 
+	live := mockserver.NewLive(srv)
+	if o.watch {
+		go watch(ctx, live, append(append([]string(nil), o.specs...), o.fixtures), 500*time.Millisecond, log)
+	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           live,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -365,7 +374,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockserver: shutdown:", err)
 		return exitSpecs
 	}
-	return finish(srv, o, stdout, stderr)
+	return finish(live.Server(), o, stdout, stderr)
 }
 
 // finish writes the CI outputs of a run and decides its exit code.

@@ -731,3 +731,32 @@ func copyValue(v any) any {
 		return v
 	}
 }
+
+// Adopt copies into s (a new store, before it serves) every session's writes of the resources
+// keep accepts, from old: what a reload does so that state survives for the resources that
+// still exist. Writes old takes while Adopt runs may be missed.
+func (s *Store) Adopt(old *Store, keep func(resource string) bool) {
+	for _, from := range old.snapshot() {
+		from.mu.RLock()
+		var to *session
+		for k, ov := range from.colls {
+			if !keep(k.resource) {
+				continue
+			}
+			if to == nil {
+				to = s.lookup(from.name, true, false)
+				to.used.Store(from.used.Load())
+			}
+			c := &overlay{slots: make(map[string]*slot, len(ov.slots)), order: append([]orderEnt(nil), ov.order...), live: ov.live}
+			for id, sl := range ov.slots {
+				c.slots[id] = &slot{rec: sl.rec, seq: sl.seq} // records are never changed in place: sharing them is safe
+			}
+			to.colls[k] = c
+			to.n += len(c.slots)
+		}
+		if to != nil {
+			to.seq = max(to.seq, from.seq)
+		}
+		from.mu.RUnlock()
+	}
+}

@@ -922,3 +922,29 @@ func TestDeleted(t *testing.T) {
 		t.Fatal("reset kept the tombstone")
 	}
 }
+
+func TestAdopt(t *testing.T) {
+	old := New(Limits{}, nil)
+	old.Seed(pet("s1"), Record{"name": "seed"})
+	put(t, old, "", pet("s1"), Record{"name": "changed"})
+	put(t, old, "qa", pet("c1"), Record{"name": "created"})
+	put(t, old, "qa", Ref{Resource: "gone", ID: "x"}, Record{})
+	old.Delete("qa", pet("s1"))
+
+	s := New(Limits{}, nil)
+	s.Seed(pet("s1"), Record{"name": "seed"})
+	s.Adopt(old, func(r string) bool { return r == "pets" })
+	if r, _ := s.Get("", pet("s1")); r["name"] != "changed" {
+		t.Errorf("default session: %v", r)
+	}
+	if got := ids(s.List("qa", "pets", "")); !slices.Equal(got, []string{"c1"}) {
+		t.Errorf("qa lists %v", got)
+	}
+	if _, ok := s.Get("qa", Ref{Resource: "gone", ID: "x"}); ok {
+		t.Error("a resource that no longer exists was adopted")
+	}
+	put(t, s, "qa", pet("c2"), Record{})
+	if got := ids(s.List("qa", "pets", "")); !slices.Equal(got, []string{"c1", "c2"}) {
+		t.Errorf("after a new write qa lists %v", got)
+	}
+}
