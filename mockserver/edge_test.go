@@ -112,3 +112,19 @@ func TestEdgeCases(t *testing.T) {
 		t.Errorf("Allow = %q", res.header.Get("Allow"))
 	}
 }
+
+func TestBodyLimits(t *testing.T) {
+	s := seedServer(t, func(c *mockserver.Config) { c.MaxBodyBytes = 1 << 10 })
+	q := validSeedRequests["updateUserImage"]
+	q.body = `{"content_type":"image/png","image":"` + strings.Repeat("A", 2<<10) + `"}`
+	if res := do(t, s, q); res.status != 413 || res.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("oversized body: %d %s", res.status, res.body)
+	}
+	// Nesting past the decoder's limit is a violation, not a stack overflow.
+	q = validSeedRequests["patchInvites"]
+	q.body = strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100)
+	res := do(t, s, q)
+	if res.status < 400 || res.status >= 500 || !strings.Contains(res.header.Get(mockserver.HeaderViolations), "nesting") {
+		t.Errorf("deep nesting: %d %v", res.status, res.header.Get(mockserver.HeaderViolations))
+	}
+}
