@@ -219,11 +219,13 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		session := controlSession(r)
 		s.store.Reset(session)
 		s.scenarios.Reset(session)
+		s.ids.reset(session, false)
 		writeJSON(w, http.StatusOK, map[string]any{"reset": []string{session}})
 		return
 	}
 	s.store.ResetAll()
 	s.scenarios.ResetAll()
+	s.ids.reset("", true)
 	writeJSON(w, http.StatusOK, map[string]any{"reset": "all"})
 }
 

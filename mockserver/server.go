@@ -114,6 +114,7 @@ type Server struct {
 	// progress. Both lock on their own.
 	limits    *limiter
 	scenarios *scenario.Set
+	ids       idSequence // guards itself
 	// journal and coverage record what happened; they lock on their own.
 	journal  *journal.Journal
 	coverage *coverage

@@ -334,3 +334,31 @@ func TestControlAPIDescription(t *testing.T) {
 		t.Errorf("DELETE record: %d", res.status)
 	}
 }
+
+// TestConcurrentCreates: parallel POSTs each get a record of their own.
+func TestConcurrentCreates(t *testing.T) {
+	s := inlineServer(t, "crud.yaml", crudSpec)
+	var mu sync.Mutex
+	ids := map[float64]bool{}
+	var wg sync.WaitGroup
+	for g := 0; g < 20; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				res := do(t, s, jsonReq("POST", "/things", "", "", `{"name":"x"}`))
+				if res.status != 201 {
+					t.Errorf("POST: %d %s", res.status, res.body)
+					return
+				}
+				mu.Lock()
+				ids[res.json(t)["id"].(float64)] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(ids) != 200 {
+		t.Errorf("%d distinct ids for 200 creates", len(ids))
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -176,7 +177,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 		if !ok {
 			return nil
 		}
-		for attempt := 0; attempt < 8; attempt++ {
+		for attempt := 0; attempt < 64; attempt++ { // a PUT may have taken the next id
 			id := s.newID(x, sh, b.Resource, scope, attempt)
 			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}
 			rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
@@ -562,28 +563,77 @@ func typedID(sh *resourceShape, id string) any {
 
 // newID makes the id of a created record: the next integer, or a deterministic uuid or string.
 func (s *Server) newID(x *exchange, sh *resourceShape, resource, scope string, attempt int) string {
-	entries := s.store.List(x.session, resource, scope)
 	var p *openapi3.Schema
 	if sh.Schema != nil && sh.Schema.Value != nil && sh.KeyProperty != "" {
 		if r := sh.Schema.Value.Properties[sh.KeyProperty]; r != nil {
 			p = r.Value
 		}
 	}
-	if p != nil && p.Type.Is("integer") {
+	integer := p != nil && p.Type.Is("integer")
+	n := s.ids.next(idKey{x.session, resource, scope}, func() int64 {
+		// The first create in a collection starts after what is there (seeds included).
+		entries := s.store.List(x.session, resource, scope)
+		if !integer {
+			return int64(len(entries))
+		}
 		var max int64
 		for _, e := range entries {
-			if n, err := strconv.ParseInt(e.ID, 10, 64); err == nil && n > max {
-				max = n
+			if v, err := strconv.ParseInt(e.ID, 10, 64); err == nil && v > max {
+				max = v
 			}
 		}
-		return strconv.FormatInt(max+1+int64(attempt), 10)
+		return max
+	})
+	if integer {
+		return strconv.FormatInt(n, 10)
 	}
-	h := generate.Seed(s.cfg.Seed, "id", x.session, resource, scope, strconv.Itoa(len(entries)+attempt))
+	h := generate.Seed(s.cfg.Seed, "id", x.session, resource, scope, strconv.FormatInt(n, 10))
 	h2 := generate.Seed(strconv.FormatUint(h, 16))
 	if p != nil && p.Format == "uuid" {
 		return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(h>>32), uint16(h>>16), uint16(h)&0xfff, (uint16(h2>>48)&0x3fff)|0x8000, h2&0xffffffffffff)
 	}
 	return strconv.FormatUint(h, 36)
+}
+
+// idKey names a collection in a session.
+type idKey struct{ session, resource, scope string }
+
+// idSequence hands out the ids of created records: one counter per collection and session,
+// started from what the collection holds, so that a create costs O(1) and concurrent creates
+// never collide among themselves.
+type idSequence struct {
+	// mu guards last.
+	mu   sync.Mutex
+	last map[idKey]int64
+}
+
+// maxSequences bounds the counters kept; past it they start over from the collections.
+const maxSequences = 100000
+
+func (q *idSequence) next(k idKey, start func() int64) int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n, ok := q.last[k]
+	if !ok {
+		if len(q.last) >= maxSequences || q.last == nil {
+			q.last = map[idKey]int64{}
+		}
+		n = start()
+	}
+	n++
+	q.last[k] = n
+	return n
+}
+
+// reset forgets one session's counters ("" and all=true: every session's).
+func (q *idSequence) reset(session string, all bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for k := range q.last {
+		if all || k.session == session {
+			delete(q.last, k)
+		}
+	}
 }
 
 // filterOf collects the filter of a collection request: the query parameters that name record
