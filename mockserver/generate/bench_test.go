@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -94,6 +95,76 @@ func BenchmarkGitHubRepository(b *testing.B) {
 	benchSchema(b, responseSchema(b, doc, "/repos/{owner}/{repo}", "GET", "200"))
 }
 
+// BenchmarkStripeError: the `default` (error) response of stripe-spec3.json,
+// shared by every operation: anyOf-heavy expandable objects.
+func BenchmarkStripeError(b *testing.B) {
+	doc := corpusDoc(b, "stripe-spec3.json")
+	benchSchema(b, responseSchema(b, doc, "/v1/customers/{customer}", "GET", "default"))
+}
+
+// BenchmarkOpenAILargest: the response of real/openai/openapi.yaml whose
+// generated JSON (seed 1) is the biggest.
+func BenchmarkOpenAILargest(b *testing.B) {
+	doc := corpusDoc(b, "real/openai/openapi.yaml")
+	tg, size := largestResponse(doc)
+	if tg.schema == nil {
+		b.Skip("no JSON response")
+	}
+	b.Logf("%s (%d bytes)", tg.name, size)
+	benchSchema(b, tg.schema)
+}
+
+// largestResponse finds the JSON response of doc whose generated value for
+// seed 1 is the biggest.
+func largestResponse(doc *openapi3.T) (target, int) {
+	g := New(Options{OpenAPIVersion: doc.OpenAPI})
+	var best target
+	size := -1
+	seen := map[*openapi3.Schema]bool{}
+	for _, tg := range targets(doc, false) {
+		if seen[tg.schema.Value] {
+			continue
+		}
+		seen[tg.schema.Value] = true
+		data, _ := json.Marshal(g.Value(tg.schema, 1, Response))
+		if len(data) > size {
+			best, size = tg, len(data)
+		}
+	}
+	return best, size
+}
+
+// BenchmarkCorpusFile generates every distinct JSON response of a few heavy
+// descriptions per iteration (for profiling: go test -bench CorpusFile
+// -cpuprofile cpu.out); ns/body is the mean time per response body.
+func BenchmarkCorpusFile(b *testing.B) {
+	for _, rel := range []string{"stripe-spec3.json", "real/stripe/spec3.yaml", "github-api.github.com.json", "real/discord/openapi.json", "real/digitalocean/specification/DigitalOcean-public.v2.yaml", "real/openai/openapi.yaml"} {
+		b.Run(strings.NewReplacer("/", "_", ".", "_").Replace(rel), func(b *testing.B) {
+			doc := corpusDoc(b, rel)
+			var ts []target
+			seen := map[*openapi3.Schema]bool{}
+			for _, tg := range targets(doc, false) {
+				if !seen[tg.schema.Value] {
+					seen[tg.schema.Value] = true
+					ts = append(ts, tg)
+				}
+			}
+			g := New(Options{OpenAPIVersion: doc.OpenAPI})
+			for _, tg := range ts {
+				_ = g.Value(tg.schema, 1, Response) // warm the caches
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, tg := range ts {
+					_ = g.Value(tg.schema, uint64(i)+1, Response)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ts)), "ns/body")
+		})
+	}
+}
+
 // TestCorpusDeterminism: heavy real responses are byte-identical across
 // generators for a seed (this also catches any faker function that would
 // draw from gofakeit's global, randomly seeded source) and differ across
@@ -103,17 +174,26 @@ func TestCorpusDeterminism(t *testing.T) {
 	cases := []struct{ file, path, method, status string }{
 		{"stripe-spec3.json", "/v1/customers/{customer}", "GET", "200"},
 		{"github-api.github.com.json", "/repos/{owner}/{repo}", "GET", "200"},
+		{"stripe-spec3.json", "/v1/customers/{customer}", "GET", "default"},
+		{"github-api.github.com.json", "/orgs/{org}/projectsV2/{project_number}/drafts", "POST", "201"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.file, func(t *testing.T) {
+		t.Run(tc.file+" "+tc.method+" "+tc.path+" "+tc.status, func(t *testing.T) {
 			doc := corpusDoc(t, tc.file)
 			s := responseSchema(t, doc, tc.path, tc.method, tc.status)
 			opts := validationOptions(doc, Response)
+			// A shared generator, warmed in another order, gives the same
+			// bytes as fresh ones: caches never change a value.
+			shared := New(Options{OpenAPIVersion: doc.OpenAPI})
+			for seed := uint64(5); seed >= 1; seed-- {
+				_ = shared.Value(s, seed, Response)
+			}
 			var prev []byte
 			for seed := uint64(1); seed <= 3; seed++ {
 				a, _ := json.Marshal(New(Options{OpenAPIVersion: doc.OpenAPI}).Value(s, seed, Response))
 				b, _ := json.Marshal(New(Options{OpenAPIVersion: doc.OpenAPI}).Value(s, seed, Response))
-				if !bytes.Equal(a, b) {
+				c, _ := json.Marshal(shared.Value(s, seed, Response))
+				if !bytes.Equal(a, b) || !bytes.Equal(a, c) {
 					t.Fatalf("seed %d: not deterministic", seed)
 				}
 				if bytes.Equal(a, prev) {

@@ -28,6 +28,7 @@ type group struct {
 	owner    *openapi3.Schema
 	kind     uint8
 	branches openapi3.SchemaRefs
+	facts    *groupFacts // set for cached expansions (else looked up)
 }
 
 func findChoice(choices []choice, owner *openapi3.Schema, kind uint8) int {
@@ -40,46 +41,53 @@ func findChoice(choices []choice, owner *openapi3.Schema, kind uint8) int {
 }
 
 // expand flattens refs into parts, following allOf and chosen branches. The
-// first oneOf/anyOf without a choice is returned as pending.
-func expand(refs []*openapi3.SchemaRef, choices []choice, parts []*openapi3.Schema) ([]*openapi3.Schema, *group) {
-	var pend *group
-	var walk func(s *openapi3.Schema)
-	walk = func(s *openapi3.Schema) {
-		if s == nil {
-			return
-		}
-		for _, p := range parts {
-			if p == s {
-				return
-			}
-		}
-		parts = append(parts, s)
-		for _, a := range s.AllOf {
-			if a != nil {
-				walk(a.Value)
-			}
-		}
-		if len(s.OneOf) > 0 {
-			if i := findChoice(choices, s, kindOneOf); i >= 0 {
-				walk(s.OneOf[i].Value)
-			} else if pend == nil {
-				pend = &group{owner: s, kind: kindOneOf, branches: s.OneOf}
-			}
-		}
-		if len(s.AnyOf) > 0 {
-			if i := findChoice(choices, s, kindAnyOf); i >= 0 {
-				walk(s.AnyOf[i].Value)
-			} else if pend == nil {
-				pend = &group{owner: s, kind: kindAnyOf, branches: s.AnyOf}
-			}
-		}
-	}
+// first oneOf/anyOf without a choice is returned as pending (owner nil:
+// none).
+func expand(refs []*openapi3.SchemaRef, choices []choice, parts []*openapi3.Schema) ([]*openapi3.Schema, group) {
+	e := expander{choices: choices, parts: parts}
 	for _, r := range refs {
 		if r != nil {
-			walk(r.Value)
+			e.walk(r.Value)
 		}
 	}
-	return parts, pend
+	return e.parts, e.pend
+}
+
+type expander struct {
+	choices []choice
+	parts   []*openapi3.Schema
+	pend    group
+}
+
+func (e *expander) walk(s *openapi3.Schema) {
+	if s == nil {
+		return
+	}
+	for _, p := range e.parts {
+		if p == s {
+			return
+		}
+	}
+	e.parts = append(e.parts, s)
+	for _, a := range s.AllOf {
+		if a != nil {
+			e.walk(a.Value)
+		}
+	}
+	if len(s.OneOf) > 0 {
+		if i := findChoice(e.choices, s, kindOneOf); i >= 0 {
+			e.walk(s.OneOf[i].Value)
+		} else if e.pend.owner == nil {
+			e.pend = group{owner: s, kind: kindOneOf, branches: s.OneOf}
+		}
+	}
+	if len(s.AnyOf) > 0 {
+		if i := findChoice(e.choices, s, kindAnyOf); i >= 0 {
+			e.walk(s.AnyOf[i].Value)
+		} else if e.pend.owner == nil {
+			e.pend = group{owner: s, kind: kindAnyOf, branches: s.AnyOf}
+		}
+	}
 }
 
 // refName is the last segment of a $ref ("#/components/schemas/Pet" -> "Pet").
@@ -107,16 +115,28 @@ func discriminatorTarget(ref string) string {
 
 // gen generates a value for the conjunction refs.
 func (c *gctx) gen(refs []*openapi3.SchemaRef, n *node) any {
+	return c.genExp(refs, nil, n)
+}
+
+// genExp is gen with the expansion of refs already looked up (nil: look it
+// up).
+func (c *gctx) genExp(refs []*openapi3.SchemaRef, e *expansion, n *node) any {
 	budget := 24
 	if c.work > workLimit {
 		budget = 1 // pathological schema: stop searching, take what comes
 	}
-	if len(refs) > 0 && refs[0] != nil && refs[0].Ref != "" && refs[0].Ref != n.ref {
-		nn := *n
-		nn.ref = refs[0].Ref
-		n = &nn
+	if e == nil {
+		e = c.g.expansionOf(refs)
 	}
-	v, _ := c.search(refs, n, nil, &budget)
+	if len(refs) > 0 && refs[0] != nil && refs[0].Ref != "" && refs[0].Ref != n.ref {
+		nn := c.alloc()
+		*nn = *n
+		nn.ref = refs[0].Ref
+		v, _ := c.searchIn(refs, e, nn, nil, &budget)
+		c.release()
+		return v
+	}
+	v, _ := c.searchIn(refs, e, n, nil, &budget)
 	return v
 }
 
@@ -126,40 +146,76 @@ const workLimit = 20000
 // search resolves pending oneOf/anyOf groups by trying branches in order and
 // returns the first candidate that verifies against refs.
 func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, budget *int) (any, bool) {
-	var buf [8]*openapi3.Schema
-	parts, pend := expand(refs, choices, buf[:0])
-	if pend == nil {
+	if len(choices) == 0 {
+		e := c.g.expansionOf(refs)
+		return c.searchIn(refs, e, n, nil, budget)
+	}
+	return c.searchIn(refs, c.g.choiceExpansion(refs, choices), n, choices, budget)
+}
+
+// searchIn is search with the expansion of refs under choices done: e.in
+// is the conjunction, e.pend the first unresolved group.
+func (c *gctx) searchIn(refs []*openapi3.SchemaRef, e *expansion, n *node, choices []choice, budget *int) (any, bool) {
+	in, pend := e.in, &e.pend
+	u := c.unsure
+	if pend.owner == nil {
 		*budget--
 		c.work++
-		v := c.genParts(parts, n)
-		if len(choices) == 0 && !needsCheck(parts) {
+		if len(choices) == 0 && !in.check {
+			v := c.genParts(in, n)
+			// Built without a choice to check: when nothing below went
+			// wrong it satisfies refs, which spares an enclosing check
+			// from descending into it.
+			if c.verifying > 0 && c.unsure == u && !in.untrusted {
+				c.strict.rememberAll(refs, v)
+			}
+			return v, true
+		}
+		c.verifying++
+		v := c.genParts(in, n)
+		c.verifying--
+		// Built without a hitch, it satisfies every part: only the
+		// exclusivity of the oneOf choices is left to check.
+		if c.unsure == u && !in.check && !in.untrusted && c.exclusive(choices, v) {
+			c.strict.rememberAll(refs, v)
 			return v, true
 		}
 		if c.strict.all(refs, v) {
+			c.unsure = u
 			return v, true
 		}
 		if len(choices) == 0 && n.variant == 0 {
 			// Only `not` can have failed: try variations.
 			for k := uint64(1); k <= 4 && *budget > 0; k++ {
 				*budget--
-				vn := *n
+				vn := c.alloc()
+				*vn = *n
 				vn.variant = k
 				vn.noExample = true
 				vn.plain = k >= 2
 				vn.reqOnly = k >= 3
-				if v2 := c.genParts(parts, &vn); c.strict.all(refs, v2) {
+				c.verifying++
+				v2 := c.genParts(in, vn)
+				c.verifying--
+				c.release()
+				if c.strict.all(refs, v2) {
+					c.unsure = u
 					return v2, true
 				}
 			}
 		}
+		c.unsure = u + 1
 		return v, false
 	}
+	parts := in.parts
 
 	type cand struct {
 		idx    int
+		rank   int
 		forced map[string]any
 	}
-	var cands []cand
+	var cbuf [8]cand
+	cands := cbuf[:0]
 	disc := pend.owner.Discriminator
 	if disc != nil && disc.PropertyName != "" && len(disc.Mapping) > 0 {
 		keys := make([]string, 0, len(disc.Mapping))
@@ -173,7 +229,7 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 			for i, b := range pend.branches {
 				if b != nil && b.Ref == target && !used[i] {
 					used[i] = true
-					cands = append(cands, cand{i, map[string]any{disc.PropertyName: k}})
+					cands = append(cands, cand{idx: i, forced: map[string]any{disc.PropertyName: k}})
 				}
 			}
 		}
@@ -181,7 +237,7 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 		// them, a plain JSON Schema validator does not.
 		for i := range pend.branches {
 			if !used[i] {
-				cands = append(cands, cand{i, nil})
+				cands = append(cands, cand{idx: i})
 			}
 		}
 	} else {
@@ -190,30 +246,45 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 			if disc != nil && disc.PropertyName != "" && b != nil && b.Ref != "" {
 				forced = map[string]any{disc.PropertyName: refName(b.Ref)}
 			}
-			cands = append(cands, cand{i, forced})
+			cands = append(cands, cand{idx: i, forced: forced})
 		}
 	}
 	// Order: null-only branches last; when deep, cheaper branches first;
 	// polymorphic (discriminated) oneOf rotates by seed for variety.
+	// A oneOf branch whose typical value also matches another branch
+	// rarely works: try it after the others (see dominated).
+	deepHere := n.depth >= c.g.maxDepth
+	gi := pend.facts
+	if gi == nil {
+		gi = c.g.groupInfo(pend)
+	}
+	var dom []bool
+	if pend.kind == kindOneOf && disc == nil && !c.probing {
+		dom = c.g.dominated(pend, c.dir)
+	}
 	rank := func(i int) int {
 		b := pend.branches[i]
 		if b == nil || b.Value == nil {
 			return 9
 		}
-		m := shallowMask(b.Value)
+		m := gi.masks[i]
 		if m == tNull {
 			return 8
 		}
-		if n.depth >= c.g.maxDepth || c.onStack(b.Value) > 0 {
+		r := 0
+		if dom != nil && dom[i] {
+			r = 3
+		}
+		if deepHere || c.onStack(b.Value) > 0 {
 			switch {
 			case m&(tStr|tInt|tNum|tBool) != 0 && m&(tObj|tArr) == 0:
-				return 0
+				return r
 			case m&tArr != 0 && m&tObj == 0:
-				return 1
+				return r + 1
 			}
-			return 2
+			return r + 2
 		}
-		return 0
+		return r
 	}
 	if disc != nil && pend.kind == kindOneOf && len(cands) > 1 {
 		// Rotate the candidates that have a mapping/name by seed.
@@ -228,14 +299,22 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 			copy(cands, rot)
 		}
 	}
-	sort.SliceStable(cands, func(a, b int) bool { return rank(cands[a].idx) < rank(cands[b].idx) })
+	// Stable insertion sort by rank.
+	for i := range cands {
+		cands[i].rank = rank(cands[i].idx)
+	}
+	for i := 1; i < len(cands); i++ {
+		for j := i; j > 0 && cands[j].rank < cands[j-1].rank; j-- {
+			cands[j], cands[j-1] = cands[j-1], cands[j]
+		}
+	}
 	// A oneOf branch that accepts every value of its type (e.g. a bare
 	// {type: object}) matches whatever another branch produces, so only
 	// that branch itself can be chosen: try it first.
 	if pend.kind == kindOneOf {
 		for i, cd := range cands {
 			b := pend.branches[cd.idx]
-			if i > 0 && b != nil && b.Value != nil && onlyType(b.Value) && len(b.Value.AllOf) == 0 {
+			if i > 0 && b != nil && b.Value != nil && gi.onlyType[cd.idx] && len(b.Value.AllOf) == 0 {
 				u := cands[i]
 				copy(cands[1:i+1], cands[:i])
 				cands[0] = u
@@ -246,20 +325,8 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 
 	// Skip branches that cannot agree with the rest of the conjunction
 	// (type or const/enum clash), so the budget is not spent on them.
-	baseMask := partsMask(parts)
-	if baseMask == tAll {
-		for _, p := range parts {
-			if im := inferMask(p); im != tAll {
-				baseMask &= im
-			}
-		}
-	}
-	objBranches := 0
-	for _, b := range pend.branches {
-		if b != nil && b.Value != nil && shallowMask(b.Value)&(tObj|tArr) != 0 && shallowMask(b.Value)&tStr == 0 {
-			objBranches++
-		}
-	}
+	baseMask := in.imask
+	objBranches := gi.objBranches
 	var best any
 	haveBest := false
 	for _, cd := range cands {
@@ -270,7 +337,7 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 		if b == nil || b.Value == nil {
 			continue
 		}
-		bm := shallowMask(b.Value)
+		bm := gi.masks[cd.idx]
 		if baseMask&bm == 0 && bm != 0 && baseMask != 0 {
 			continue
 		}
@@ -281,7 +348,11 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 			continue
 		}
 		ch := append(choices[:len(choices):len(choices)], choice{pend.owner, pend.kind, cd.idx})
-		nn := *n
+		nn := c.alloc()
+		*nn = *n
+		if nn.ref == "" && b.Ref != "" {
+			nn.ref = b.Ref // names the value (for its properties' context)
+		}
 		if cd.forced != nil {
 			nn.forced = mergeForced(n.forced, cd.forced)
 		}
@@ -289,12 +360,16 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 		if objBranches > 0 && bm&tStr != 0 && bm&(tObj|tArr) == 0 {
 			nn.idHint = true
 		}
-		v, ok := c.search(refs, &nn, ch, budget)
+		v, ok := c.searchIn(refs, c.g.next(e, refs, cd.idx, ch), nn, ch, budget)
 		if ok {
+			c.release()
+			c.unsure = u
 			return v, true
 		}
 		if pend.kind == kindOneOf {
 			if v2, ok := c.disambiguate(refs, pend, cd.idx, ch, v); ok {
+				c.release()
+				c.unsure = u
 				return v2, true
 			}
 		}
@@ -303,14 +378,37 @@ func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, bud
 		}
 		// Variation: plain values, only required properties, another seed.
 		if *budget > 0 && n.variant == 0 {
-			vn := nn
-			vn.plain, vn.reqOnly, vn.noExample, vn.variant = true, true, true, 1
-			if v2, ok := c.search(refs, &vn, ch, budget); ok {
+			nn.plain, nn.reqOnly, nn.noExample, nn.variant = true, true, true, 1
+			if v2, ok := c.searchIn(refs, c.g.next(e, refs, cd.idx, ch), nn, ch, budget); ok {
+				c.release()
+				c.unsure = u
 				return v2, true
 			}
 		}
+		c.release()
 	}
+	c.unsure = u + 1
 	return best, false
+}
+
+// exclusive reports whether v, built to satisfy the chosen branches,
+// matches no other branch of the oneOf choices (loosely: under either
+// validator). Groups with a discriminator are left to the full check.
+func (c *gctx) exclusive(choices []choice, v any) bool {
+	for _, ch := range choices {
+		if ch.owner.Discriminator != nil {
+			return false
+		}
+		if ch.kind != kindOneOf {
+			continue
+		}
+		for j, b := range ch.owner.OneOf {
+			if j != ch.idx && b != nil && b.Value != nil && c.loose.schema(b.Value, v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func mergeForced(a, b map[string]any) map[string]any {
@@ -327,50 +425,45 @@ func mergeForced(a, b map[string]any) map[string]any {
 	return m
 }
 
-// needsCheck reports whether parts carry constraints that construction alone
-// does not guarantee (currently: not).
-func needsCheck(parts []*openapi3.Schema) bool {
-	for _, p := range parts {
-		if p.Not != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// genParts generates a value satisfying every schema in parts.
-func (c *gctx) genParts(parts []*openapi3.Schema, n *node) any {
+// genParts generates a value satisfying every schema of the conjunction.
+func (c *gctx) genParts(in *info, n *node) any {
+	parts := in.parts
 	if len(parts) == 0 {
 		return c.genAny(n)
 	}
-	for _, p := range parts {
-		if p.Always != nil && !*p.Always {
-			return nil // false schema: nothing validates
-		}
+	if in.falseSchema {
+		c.unsure++
+		return nil // false schema: nothing validates
 	}
 	if n.depth > c.g.hardDepth+4 {
-		return c.terminal(parts)
-	}
-	// const
-	for _, p := range parts {
-		if p.Const != nil {
-			return deepCopy(p.Const)
+		v := c.terminal(in)
+		if !c.leafOK(parts, v) {
+			c.unsure++
 		}
+		return v
+	}
+	if in.hasConst {
+		v := deepCopy(in.constV)
+		if !c.leafOK(parts, v) {
+			c.unsure++
+		}
+		return v
 	}
 	// example / examples of the schema itself
-	if !n.noExample {
-		if v, ok := c.example(parts, n); ok {
+	if !n.noExample && in.hasExample {
+		if v, ok := c.example(in, n); ok {
 			return v
 		}
 	}
-	mask := partsMask(parts)
 	// enum
-	if v, ok := c.enum(parts, n, mask); ok {
-		return v
+	if in.enum != nil {
+		if v, ok := c.enum(in, n); ok {
+			return v
+		}
 	}
 	// default (scalars)
 	if !n.noExample && !n.plain {
-		if d := parts[0].Default; d != nil {
+		if d := in.def; d != nil {
 			switch dv := d.(type) {
 			case bool, float64, int64, int:
 				if c.leafOK(parts, dv) {
@@ -384,23 +477,31 @@ func (c *gctx) genParts(parts []*openapi3.Schema, n *node) any {
 		}
 	}
 
-	t := c.pickType(parts, mask, n)
+	t := in.pick
+	if in.byName {
+		t = c.nameType(n)
+	}
 	switch t {
 	case tObj:
-		return c.genObject(parts, n)
+		return c.genObject(in, n)
 	case tArr:
-		return c.genArray(parts, n)
+		return c.genArray(in, n)
 	case tStr:
-		return c.genString(parts, n)
+		return c.genString(in, n)
 	case tInt:
-		return c.genNumber(parts, n, true)
+		return c.genNumber(in, n, true)
 	case tNum:
-		return c.genNumber(parts, n, false)
+		return c.genNumber(in, n, false)
 	case tBool:
 		return c.genBool(parts, n)
 	case tNull:
+		if !c.leafOK(parts, nil) {
+			c.unsure++
+		}
 		return nil
 	}
+	// Contradictory types: nothing validates.
+	c.unsure++
 	return c.genAny(n)
 }
 
@@ -410,7 +511,7 @@ func (c *gctx) genAny(n *node) any {
 	if v, ok := c.nameString(n, f, stringSpec{}); ok {
 		return v
 	}
-	return strings.ToLower(f.Noun())
+	return strings.ToLower(fakeNoun(f))
 }
 
 func (c *gctx) genBool(parts []*openapi3.Schema, n *node) any {
@@ -421,6 +522,9 @@ func (c *gctx) genBool(parts []*openapi3.Schema, n *node) any {
 	}
 	if c.leafOK(parts, v) {
 		return v
+	}
+	if !c.leafOK(parts, !v) {
+		c.unsure++
 	}
 	return !v
 }
@@ -539,80 +643,8 @@ func inferMask(s *openapi3.Schema) uint8 {
 	return tAll
 }
 
-// pickType chooses one concrete type for the value.
-func (c *gctx) pickType(parts []*openapi3.Schema, mask uint8, n *node) uint8 {
-	if mask == tAll {
-		m := tAll
-		for _, p := range parts {
-			if im := inferMask(p); im != tAll {
-				m &= im
-			}
-		}
-		if m != 0 {
-			mask = m
-		}
-	}
-	// `not: {type: X}` rules X out.
-	for _, p := range parts {
-		if p.Not != nil && p.Not.Value != nil && p.Not.Value.Type != nil && onlyType(p.Not.Value) {
-			if m := mask &^ typeMask(p.Not.Value.Type); m != 0 {
-				mask = m
-			}
-		}
-	}
-	if mask == tAll {
-		// Nothing to go on: guess from the name.
-		return c.nameType(n)
-	}
-	if mask == 0 {
-		return 0
-	}
-	// Follow the order the schema lists its types in.
-	for _, p := range parts {
-		if p.Type == nil {
-			continue
-		}
-		for _, t := range *p.Type {
-			var b uint8
-			switch t {
-			case openapi3.TypeBoolean:
-				b = tBool
-			case openapi3.TypeInteger:
-				b = tInt
-			case openapi3.TypeNumber:
-				if mask&tNum != 0 {
-					b = tNum
-				} else {
-					b = tInt
-				}
-			case openapi3.TypeString:
-				b = tStr
-			case openapi3.TypeArray:
-				b = tArr
-			case openapi3.TypeObject:
-				b = tObj
-			}
-			if b != 0 && mask&b != 0 {
-				if b == tNum && mask&tInt != 0 && preferInt(parts, n) {
-					return tInt
-				}
-				return b
-			}
-		}
-	}
-	for _, b := range []uint8{tObj, tArr, tStr, tInt, tNum, tBool, tNull} {
-		if mask&b != 0 {
-			if b == tInt && mask&tNum != 0 && !preferInt(parts, n) {
-				return tNum
-			}
-			return b
-		}
-	}
-	return tNull
-}
-
 // preferInt: a "number" that should look like an integer.
-func preferInt(parts []*openapi3.Schema, n *node) bool {
+func preferInt(parts []*openapi3.Schema) bool {
 	for _, p := range parts {
 		switch p.Format {
 		case "int32", "int64", "integer", "unix-time":
@@ -644,14 +676,8 @@ func (c *gctx) nameType(n *node) uint8 {
 }
 
 // enum picks an enum value valid for every part.
-func (c *gctx) enum(parts []*openapi3.Schema, n *node, mask uint8) (any, bool) {
-	var src []any
-	for _, p := range parts {
-		if len(p.Enum) > 0 {
-			src = p.Enum
-			break
-		}
-	}
+func (c *gctx) enum(in *info, n *node) (any, bool) {
+	src, parts := in.enum, in.parts
 	if src == nil {
 		return nil, false
 	}
@@ -695,16 +721,18 @@ type exampleKey struct {
 
 // example returns the schema's own example (or first valid examples entry)
 // when it validates.
-func (c *gctx) example(parts []*openapi3.Schema, n *node) (any, bool) {
+func (c *gctx) example(in *info, n *node) (any, bool) {
+	parts := in.parts
 	s := parts[0]
 	if s.Example == nil && len(s.Examples) == 0 {
 		return nil, false
 	}
+	valid := c.g.examplesValid(in, c.dir)
 	try := func(i int, ex any) (any, bool) {
 		if ex == nil {
 			return nil, false
 		}
-		if !c.g.exampleValid(s, i, ex, c.dir) {
+		if !valid[i+1] {
 			return nil, false
 		}
 		for _, p := range parts[1:] {
@@ -737,6 +765,47 @@ func (c *gctx) example(parts []*openapi3.Schema, n *node) (any, bool) {
 	return nil, false
 }
 
+// examplesValid reports, per example of the conjunction's first schema
+// (index 0: example, i+1: examples[i]), whether it is valid on its own
+// (exampleValid), computed once per conjunction and direction.
+func (g *Generator) examplesValid(in *info, dir Direction) []bool {
+	d := 0
+	if dir == Request {
+		d = 1
+	}
+	e := &in.examples[d]
+	e.once.Do(func() {
+		s := in.parts[0]
+		e.ok = make([]bool, 1+len(s.Examples))
+		if s.Example != nil {
+			e.ok[0] = g.exampleValid(s, -1, s.Example, dir)
+		}
+		for i, ex := range s.Examples {
+			if ex != nil {
+				e.ok[i+1] = g.exampleValid(s, i, ex, dir)
+			}
+		}
+	})
+	return e.ok
+}
+
+// exampleOptions are the VisitJSON options examples are checked with, for
+// responses and requests (built once: the format validators compile
+// regular expressions).
+var exampleOptions = func() (o [2][]openapi3.SchemaValidationOption) {
+	base := []openapi3.SchemaValidationOption{
+		openapi3.EnableFormatValidation(),
+		openapi3.FailFast(),
+		openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
+		openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail)),
+		openapi3.WithStringFormatValidator("ipv4", openapi3.NewIPValidator(true)),
+		openapi3.WithStringFormatValidator("ipv6", openapi3.NewIPValidator(false)),
+	}
+	o[0] = append(base[:len(base):len(base)], openapi3.VisitAsResponse())
+	o[1] = append(base[:len(base):len(base)], openapi3.VisitAsRequest())
+	return o
+}()
+
 // exampleValid checks an example with kin-openapi's VisitJSON (formats and
 // the direction's readOnly/writeOnly rules included) and with the package's
 // own strict matcher (which also knows OpenAPI 3.1 keywords such as const).
@@ -752,18 +821,9 @@ func (g *Generator) exampleValid(s *openapi3.Schema, i int, ex any, dir Directio
 				ok = false
 			}
 		}()
-		opts := []openapi3.SchemaValidationOption{
-			openapi3.EnableFormatValidation(),
-			openapi3.FailFast(),
-			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
-			openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail)),
-			openapi3.WithStringFormatValidator("ipv4", openapi3.NewIPValidator(true)),
-			openapi3.WithStringFormatValidator("ipv6", openapi3.NewIPValidator(false)),
-		}
+		opts := exampleOptions[0]
 		if dir == Request {
-			opts = append(opts, openapi3.VisitAsRequest())
-		} else {
-			opts = append(opts, openapi3.VisitAsResponse())
+			opts = exampleOptions[1]
 		}
 		if err := s.VisitJSON(deepCopy(ex), opts...); err != nil {
 			return false

@@ -243,6 +243,15 @@ type corpusResult struct {
 	valTime       time.Duration
 	slowest       time.Duration
 	slowestTarget string
+	// slow are the slowest responses to generate with warm caches.
+	slow []slowTarget
+}
+
+// slowTarget is one response body timed with warm caches.
+type slowTarget struct {
+	name string
+	per  time.Duration // fastest of several runs, per body
+	size int           // bytes of JSON
 }
 
 func TestCorpus(t *testing.T) {
@@ -281,6 +290,9 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		t.Logf("%-60s targets %5d (%5d distinct schemas, %d sampled out): values valid: responses %5d/%-5d requests %4d/%-4d; load %v gen %v validate %v (slowest %v %s)", r.file, r.targets, r.distinct, r.sampled, r.pass, r.pass+r.fail, r.reqPass, r.reqPass+r.reqFail, r.loadTime.Round(time.Millisecond), r.genTime.Round(time.Millisecond), r.valTime.Round(time.Millisecond), r.slowest.Round(time.Microsecond), r.slowestTarget)
+		for _, st := range r.slow {
+			t.Logf("    slow %9v %8d B  %s", st.per.Round(100*time.Nanosecond), st.size, st.name)
+		}
 		for _, reason := range r.reasons {
 			t.Logf("    FAIL %s", reason)
 		}
@@ -400,5 +412,60 @@ func runCorpusFile(t *testing.T, path, rel string, seeds int) corpusResult {
 			}
 		}
 	}
+	if !raceEnabled && !testing.Short() {
+		res.slow = slowestResponses(g, rel, ts, slowReported)
+	}
 	return res
+}
+
+// slowReported is how many of the slowest responses per file are logged.
+const slowReported = 5
+
+// slowestResponses times every distinct response schema of a file once with
+// warm caches (the generator has already seen it), then re-times the
+// slowest few and returns the top k, slowest first. The times are logged,
+// never asserted on: they depend on the machine and on what else runs.
+func slowestResponses(g *Generator, rel string, ts []target, k int) []slowTarget {
+	type key struct {
+		s   *openapi3.Schema
+		dir Direction
+	}
+	seen := map[key]bool{}
+	var all []slowTarget
+	idx := map[string]target{}
+	for _, tg := range ts {
+		if tg.dir != Response || seen[key{tg.schema.Value, tg.dir}] {
+			continue
+		}
+		seen[key{tg.schema.Value, tg.dir}] = true
+		seed := Seed("corpus", rel, tg.name, "1")
+		start := time.Now()
+		_ = g.Value(tg.schema, seed, tg.dir)
+		all = append(all, slowTarget{name: tg.name, per: time.Since(start)})
+		idx[tg.name] = tg
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].per > all[j].per })
+	if len(all) > 3*k {
+		all = all[:3*k]
+	}
+	for i := range all {
+		tg := idx[all[i].name]
+		seed := Seed("corpus", rel, tg.name, "1")
+		best := time.Duration(1<<63 - 1)
+		var v any
+		for run := 0; run < 7; run++ {
+			start := time.Now()
+			v = g.Value(tg.schema, seed, tg.dir)
+			if el := time.Since(start); el < best {
+				best = el
+			}
+		}
+		data, _ := json.Marshal(v)
+		all[i].per, all[i].size = best, len(data)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].per > all[j].per })
+	if len(all) > k {
+		all = all[:k]
+	}
+	return all
 }

@@ -48,6 +48,18 @@ func (m *matcher) remember(s *openapi3.Schema, v any) {
 	(*m.memo)[memoKey{s, p, n}] = v
 }
 
+// rememberAll records that v matches every schema of refs.
+func (m *matcher) rememberAll(refs []*openapi3.SchemaRef, v any) {
+	if _, _, ok := containerKey(v); !ok {
+		return
+	}
+	for _, r := range refs {
+		if r != nil {
+			m.remember(r.Value, v)
+		}
+	}
+}
+
 func (m *matcher) known(s *openapi3.Schema, v any) bool {
 	if m.memo == nil || *m.memo == nil {
 		return false
@@ -120,7 +132,13 @@ func (m *matcher) schema(s *openapi3.Schema, v any) bool {
 		return !m.strict
 	}
 	m.visited = append(m.visited, s)
-	defer func() { m.visited = m.visited[:depth] }()
+	ok := m.check(s, v)
+	m.visited = m.visited[:depth]
+	return ok
+}
+
+// check is schema after the cycle and memo checks, with s on visited.
+func (m *matcher) check(s *openapi3.Schema, v any) bool {
 
 	if v == nil {
 		nullable := s.Type.IncludesNull() || (s.Nullable && m.g.sem != sem31)
@@ -255,6 +273,7 @@ func (m *matcher) xof(s *openapi3.Schema, branches openapi3.SchemaRefs, v any, o
 	if len(branches) > len(buf) {
 		res = make([]uint8, 0, len(branches))
 	}
+	var otherM matcher
 	var other *matcher
 	for _, b := range branches {
 		if b == nil || b.Value == nil {
@@ -267,7 +286,11 @@ func (m *matcher) xof(s *openapi3.Schema, branches openapi3.SchemaRefs, v any, o
 				r = 2
 			} else {
 				if other == nil {
-					other = m.flipped()
+					otherM = matcher{g: m.g, dir: m.dir, strict: !m.strict}
+					if otherM.strict {
+						otherM.memo = m.memo
+					}
+					other = &otherM
 				}
 				if other.schema(b.Value, v) {
 					r = 1
@@ -276,7 +299,11 @@ func (m *matcher) xof(s *openapi3.Schema, branches openapi3.SchemaRefs, v any, o
 		} else {
 			if m.schema(b.Value, v) {
 				if other == nil {
-					other = m.flipped()
+					otherM = matcher{g: m.g, dir: m.dir, strict: !m.strict}
+					if otherM.strict {
+						otherM.memo = m.memo
+					}
+					other = &otherM
 				}
 				if other.schema(b.Value, v) {
 					r = 2
@@ -559,46 +586,8 @@ func (m *matcher) object(s *openapi3.Schema, x map[string]any) bool {
 	if n < s.MinProps || (s.MaxProps != nil && n > *s.MaxProps) {
 		return false
 	}
-	for k, v := range x {
-		if p := s.Properties[k]; p != nil {
-			if p.Value == nil {
-				continue
-			}
-			if m.strict && v != nil {
-				if (m.dir == Request && p.Value.ReadOnly) || (m.dir == Response && p.Value.WriteOnly) {
-					return false
-				}
-			}
-			if !m.child(p.Value, v) {
-				return false
-			}
-			continue
-		}
-		matchedPattern := false
-		for pat, ps := range s.PatternProperties {
-			re := m.g.pattern(pat)
-			if re != nil && re.re.MatchString(k) {
-				matchedPattern = true
-				if ps != nil && !m.child(ps.Value, v) {
-					return false
-				}
-			}
-		}
-		if matchedPattern && !m.strict {
-			continue
-		}
-		if h := s.AdditionalProperties.Has; h != nil && !*h {
-			return false
-		}
-		if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil && !matchedPattern {
-			if !m.child(ap.Value, v) {
-				return false
-			}
-		}
-		if s.PropertyNames != nil && s.PropertyNames.Value != nil && !m.child(s.PropertyNames.Value, k) {
-			return false
-		}
-	}
+	// Cheap checks first: required properties, then scalar values, then
+	// objects and arrays (a mismatch is usually found before descending).
 	for _, k := range s.Required {
 		if _, ok := x[k]; ok {
 			continue
@@ -616,6 +605,63 @@ func (m *matcher) object(s *openapi3.Schema, x map[string]any) bool {
 				}
 			}
 		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		for k, v := range x {
+			switch v.(type) {
+			case map[string]any, []any:
+				if pass == 0 {
+					continue
+				}
+			default:
+				if pass == 1 {
+					continue
+				}
+			}
+			if !m.property(s, k, v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// property checks the value of property k of an object against s.
+func (m *matcher) property(s *openapi3.Schema, k string, v any) bool {
+	if p := s.Properties[k]; p != nil {
+		if p.Value == nil {
+			return true
+		}
+		if m.strict && v != nil {
+			if (m.dir == Request && p.Value.ReadOnly) || (m.dir == Response && p.Value.WriteOnly) {
+				return false
+			}
+		}
+		return m.child(p.Value, v)
+	}
+	matchedPattern := false
+	for pat, ps := range s.PatternProperties {
+		re := m.g.pattern(pat)
+		if re != nil && re.re.MatchString(k) {
+			matchedPattern = true
+			if ps != nil && !m.child(ps.Value, v) {
+				return false
+			}
+		}
+	}
+	if matchedPattern && !m.strict {
+		return true
+	}
+	if h := s.AdditionalProperties.Has; h != nil && !*h {
+		return false
+	}
+	if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil && !matchedPattern {
+		if !m.child(ap.Value, v) {
+			return false
+		}
+	}
+	if s.PropertyNames != nil && s.PropertyNames.Value != nil && !m.child(s.PropertyNames.Value, k) {
+		return false
 	}
 	return true
 }
@@ -744,10 +790,11 @@ func deepCopy(v any) any {
 
 // compiledPattern caches a pattern compiled the way kin-openapi compiles it.
 type compiledPattern struct {
-	re     *regexp.Regexp
-	anchor [2]bool // pattern anchored at start / end
-	once   sync.Once
-	ast    *syntax.Regexp
+	re      *regexp.Regexp
+	anchor  [2]bool // pattern anchored at start / end
+	once    sync.Once
+	ast     *syntax.Regexp
+	classes map[*rune][]rune // see classTable
 }
 
 var rewriteCodepoints = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)

@@ -134,7 +134,39 @@ const (
 	kCode
 	kName // generic "name" of a thing
 	kBranch
+	kLatLng     // "lat,lng" in one string
+	kLocation   // a place: "City, Country"
+	kBirthDate  // an adult's date of birth
+	kBirthYear  // an adult's year of birth
+	kExternalID // an identifier in another system
+	kScore      // a score out of 100
+	kReputation // reputation points
+	kFieldName  // the name of a field (in an error)
+	kErrorCode  // a machine-readable error code
+	kBase64     // base64 data
+	kLicense    // a license identifier
+	kPasscode   // a numeric code
+	kIdentifier // a machine name ("avatar_name")
+	kAttribution
+	kDetail // a human-readable detail (in an error)
+	kEnv    // a deployment environment
+	kRefID  // a string naming another resource by id ("customer": "cus_...")
+	kCarrier
+	kPrefix
 )
+
+// idPrefixes are the id prefixes of resources commonly referred to by id
+// (Stripe's convention, which many APIs share).
+var idPrefixes = map[string]string{
+	"customer": "cus", "invoice": "in", "invoice_item": "ii", "subscription": "sub", "subscription_item": "si",
+	"charge": "ch", "refund": "re", "payout": "po", "transfer": "tr", "payment_intent": "pi", "setup_intent": "seti",
+	"payment_method": "pm", "checkout_session": "cs", "balance_transaction": "txn", "product": "prod", "price": "price",
+	"plan": "plan", "coupon": "co", "promotion_code": "promo", "dispute": "dp", "source": "src", "card": "card",
+	"account": "acct", "mandate": "mandate", "review": "prv", "quote": "qt", "file": "file", "event": "evt",
+	"order": "order", "session": "sess", "discount": "di", "tax_rate": "txr", "application_fee": "fee",
+	"setup_attempt": "setatt", "test_clock": "clock", "user": "usr", "organization": "org", "team": "team",
+	"project": "proj", "workspace": "ws", "payment": "pay", "transaction": "txn", "shipment": "shp", "ticket": "tkt",
+}
 
 var imageWords = []string{"avatar", "image", "img", "thumbnail", "thumb", "photo", "picture", "pic", "cover", "icon", "logo", "banner", "gravatar", "headshot", "portrait"}
 
@@ -149,6 +181,20 @@ func (g *Generator) classify(name, parent string) kind {
 	k := classify(name, parent)
 	g.kinds.Store(key, k)
 	return k
+}
+
+// classifyOwn classifies a property name on its own; dependsOnParent
+// reports that the enclosing property's name can change the answer (then
+// classify must be used).
+func classifyOwn(name string) (k kind, dependsOnParent bool) {
+	tk := tokens(name)
+	for _, t := range tk {
+		switch t {
+		case "state", "states", "province", "provinces", "region", "regions", "county", "counties", "name", "names":
+			return kNone, true
+		}
+	}
+	return classify(name, ""), false
 }
 
 // classify maps a property name (and its parent's) to a kind.
@@ -184,6 +230,32 @@ func classifyTokens(tk []string, parent string) kind {
 	}
 	l := last(tk)
 	j := strings.Join(tk, "")
+	// Latitude and longitude together in one value.
+	if (has(tk, "lat", "latitude") && has(tk, "lng", "lon", "long", "longitude")) ||
+		j == "latlng" || j == "latlong" || j == "lnglat" || j == "coordinates" || j == "coords" || j == "geolocation" || j == "geopoint" || j == "geo" {
+		return kLatLng
+	}
+	if has(tk, "birth", "dob", "birthday", "birthdate") {
+		if l == "year" {
+			return kBirthYear
+		}
+		if l != "place" && l != "city" && l != "country" && l != "name" {
+			return kBirthDate
+		}
+	}
+	if (l == "id" || l == "ids") && len(tk) > 1 && (has(tk[:len(tk)-1], "ext", "external", "foreign", "remote", "vendor", "partner", "third", "provider", "legacy", "crm", "erp", "sso", "oauth")) {
+		return kExternalID
+	}
+	if l == "counter" || l == "counters" || (l == "count" && len(tk) > 1) || j == "count" {
+		return kCount
+	}
+	if has(tk, "base64", "b64") {
+		return kBase64
+	}
+	// "amount_refunded" is an amount, not a time.
+	if has(tk, "amount", "amounts") && l != "currency" && l != "type" && l != "details" {
+		return kMoney
+	}
 	switch j {
 	case "uuid", "guid":
 		return kUUID
@@ -221,6 +293,41 @@ func classifyTokens(tk []string, parent string) kind {
 		return kPassword
 	case "companyname", "organizationname", "organisationname", "orgname", "businessname", "employer":
 		return kCompany
+	case "customer", "invoice", "invoiceitem", "subscription", "subscriptionitem", "refund", "transfer", "paymentintent", "setupintent",
+		"paymentmethod", "checkoutsession", "balancetransaction", "promotioncode", "dispute", "mandate", "testclock", "applicationfee", "setupattempt":
+		return kRefID
+	case "carrier", "shippingcarrier", "courier":
+		return kCarrier
+	case "invoiceprefix", "prefix", "idprefix", "numberprefix":
+		return kPrefix
+	case "footer", "footnote", "notice":
+		return kText
+	case "companyrole", "jobtitle", "jobrole", "jobposition", "occupation", "profession", "worktitle", "roletitle", "jobname":
+		return kJob
+	case "location", "place", "hometown", "birthplace", "residence", "currentlocation", "userlocation", "homelocation", "locationname", "placename":
+		return kLocation
+	case "reputation", "karma", "reputationpoints", "reputationscore":
+		return kReputation
+	case "score", "points", "rankscore", "qualityscore", "healthscore", "matchscore", "relevancescore", "creditscore":
+		return kScore
+	case "project", "projectname", "workspace", "workspacename", "namespace", "bucket", "bucketname", "cluster", "clustername", "repo", "reponame", "repository", "repositoryname", "service", "servicename":
+		return kSlug
+	case "environment", "env", "stage", "deployment environment", "environmentname":
+		return kEnv
+	case "license", "licence", "licensing", "licenseid", "spdx", "licensename", "licensetype":
+		return kLicense
+	case "passcode", "pin", "pincode", "otp", "otpcode", "verificationcode", "securitycode", "smscode", "mfacode", "totp":
+		return kPasscode
+	case "attribution", "copyright":
+		return kAttribution
+	case "identifiername", "machinename", "internalname", "systemname", "codename", "technicalname":
+		return kIdentifier
+	case "field", "fieldname", "param", "parameter", "paramname", "parametername", "propertyname", "pointer", "jsonpointer":
+		return kFieldName
+	case "detail", "errordetail", "errordescription", "errormessage", "reasonphrase":
+		return kDetail
+	case "errorcode", "errcode", "errortype", "declinecode", "failurecode", "reasoncode":
+		return kErrorCode
 	case "filename", "file", "basename":
 		return kFilename
 	case "apikey", "accesstoken", "refreshtoken", "secret", "clientsecret", "token", "apitoken", "authtoken", "sessiontoken", "idtoken":

@@ -69,6 +69,19 @@ func heuristicRange(k kind, integer bool) (lo, hi float64, decimals int) {
 		return 1, 5, 1
 	case kDuration:
 		return 1, 3600, 0
+	case kScore:
+		if integer {
+			return 0, 100, 0
+		}
+		return 0, 100, 1
+	case kReputation:
+		return 0, 5000, 0
+	case kBirthYear:
+		return 1950, 2005, 0
+	case kExternalID:
+		return 100000, 99999999, 0
+	case kPasscode:
+		return 100000, 999999, 0
 	case kDateTime:
 		return float64(anchorTime - pastWindow), float64(anchorTime), 0
 	case kDateTimeFuture:
@@ -80,16 +93,15 @@ func heuristicRange(k kind, integer bool) (lo, hi float64, decimals int) {
 	return 1, 1000, 2
 }
 
-func (c *gctx) genNumber(parts []*openapi3.Schema, n *node, integer bool) any {
-	ns := collectNum(parts)
+func (c *gctx) genNumber(in *info, n *node, integer bool) any {
+	parts := in.parts
+	ns := &in.num
 	f := c.reseed(n, saltNumber)
 	k := kNone
 	if !n.plain {
-		k = c.g.classify(n.name, n.parent)
-		for _, p := range parts {
-			if p.Format == "unix-time" || p.Format == "timestamp" {
-				k = kDateTime
-			}
+		k = c.kindOf(n)
+		if in.unixTime {
+			k = kDateTime
 		}
 	}
 	hlo, hhi, dec := heuristicRange(k, integer)
@@ -156,6 +168,7 @@ func (c *gctx) genNumber(parts []*openapi3.Schema, n *node, integer bool) any {
 		if ok(int64(0)) {
 			return int64(0)
 		}
+		c.unsure++
 		return int64(ilo)
 	}
 
@@ -201,6 +214,7 @@ func (c *gctx) genNumber(parts []*openapi3.Schema, n *node, integer bool) any {
 	if ok(0.0) {
 		return 0.0
 	}
+	c.unsure++
 	return lo
 }
 

@@ -23,30 +23,26 @@ func (c *gctx) patternString(pattern string, minLen, maxLen int, n *node, salt u
 		return l >= minLen && (maxLen < 0 || l <= maxLen) && cp.re.MatchString(s)
 	}
 	f := c.reseed(n, saltRegex+salt*131)
-	src := cp.re.String() // \uXXXX already rewritten for Go
-	for i := 0; i < 3; i++ {
-		s := f.Regex(src)
-		if ok(s) {
-			return s, true
-		}
-	}
 	ast := cp.syntax()
-	if ast == nil {
-		return "", false
+	lo := 0
+	if ast != nil {
+		lo = reMinLen(ast)
 	}
-	lo := reMinLen(ast)
-	for attempt := 0; attempt < 10; attempt++ {
+	// attempt builds a string with the constructive generator (the pattern
+	// is parsed once); gofakeit's Regex, which parses the pattern on every
+	// call, is only a fallback.
+	attempt := func(k int) (string, bool) {
 		target := minLen
 		if target < lo {
 			target = lo
 		}
-		if attempt%2 == 1 {
+		if k%2 == 1 {
 			target += f.IntN(8)
 		}
 		if maxLen >= 0 && target > maxLen {
 			target = maxLen
 		}
-		rg := regen{f: f, extra: target - lo, fill: attempt%3 != 2}
+		rg := regen{f: f, classes: cp.classes, extra: target - lo, fill: k%3 != 2}
 		var b strings.Builder
 		rg.gen(ast, &b)
 		s := b.String()
@@ -63,6 +59,29 @@ func (c *gctx) patternString(pattern string, minLen, maxLen int, n *node, salt u
 				return pad + s, true
 			}
 		}
+		return "", false
+	}
+	if ast != nil {
+		for k := 0; k < 3; k++ {
+			if s, good := attempt(k); good {
+				return s, true
+			}
+		}
+	}
+	src := cp.re.String() // \uXXXX already rewritten for Go
+	for i := 0; i < 3; i++ {
+		s := f.Regex(src)
+		if ok(s) {
+			return s, true
+		}
+	}
+	if ast == nil {
+		return "", false
+	}
+	for k := 3; k < 10; k++ {
+		if s, good := attempt(k); good {
+			return s, true
+		}
 	}
 	return "", false
 }
@@ -73,6 +92,8 @@ func (cp *compiledPattern) syntax() *syntax.Regexp {
 		re, err := syntax.Parse(cp.re.String(), syntax.Perl)
 		if err == nil {
 			cp.ast = re
+			cp.classes = map[*rune][]rune{}
+			classTable(re, cp.classes)
 		}
 	})
 	return cp.ast
@@ -115,10 +136,11 @@ func reMinLen(re *syntax.Regexp) int {
 // regen generates a string for a parsed regexp. extra is the number of
 // characters it may add beyond the minimal match; fill spends it eagerly.
 type regen struct {
-	f     *gofakeit.Faker
-	extra int
-	fill  bool
-	steps int
+	f       *gofakeit.Faker
+	classes map[*rune][]rune // classCands per character class (read-only)
+	extra   int
+	fill    bool
+	steps   int
 }
 
 func (r *regen) gen(re *syntax.Regexp, b *strings.Builder) {
@@ -195,6 +217,18 @@ func (r *regen) pick(ranges []rune) rune {
 	if len(ranges) == 0 {
 		return 'a'
 	}
+	if cands := r.classes[&ranges[0]]; len(cands) > 0 {
+		return cands[r.f.IntN(len(cands))]
+	}
+	if c := classCands(ranges); len(c) > 0 {
+		return c[r.f.IntN(len(c))]
+	}
+	return ranges[0]
+}
+
+// classCands lists the characters pick chooses from for a class: letters
+// and digits it contains, else "-_.", else other printable ASCII.
+func classCands(ranges []rune) []rune {
 	in := func(c rune) bool {
 		for i := 0; i+1 < len(ranges); i += 2 {
 			if c >= ranges[i] && c <= ranges[i+1] {
@@ -212,8 +246,19 @@ func (r *regen) pick(ranges []rune) rune {
 			}
 		}
 		if len(cands) > 0 {
-			return cands[r.f.IntN(len(cands))]
+			return append([]rune(nil), cands...)
 		}
 	}
-	return ranges[0]
+	return nil
+}
+
+// classTable precomputes classCands for every character class of re,
+// keyed by the class's first range element.
+func classTable(re *syntax.Regexp, t map[*rune][]rune) {
+	if re.Op == syntax.OpCharClass && len(re.Rune) > 0 {
+		t[&re.Rune[0]] = classCands(re.Rune)
+	}
+	for _, sub := range re.Sub {
+		classTable(sub, t)
+	}
 }

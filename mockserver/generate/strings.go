@@ -28,7 +28,7 @@ type stringSpec struct {
 	patterns   []string
 }
 
-func (c *gctx) collectString(parts []*openapi3.Schema) stringSpec {
+func collectString(parts []*openapi3.Schema) stringSpec {
 	sp := stringSpec{maxLen: -1}
 	for _, p := range parts {
 		if sp.descSchema == nil && p.Description != "" {
@@ -58,18 +58,38 @@ func (sp *stringSpec) lenOK(s string) bool {
 	return l >= sp.minLen && (sp.maxLen < 0 || l <= sp.maxLen)
 }
 
-func (c *gctx) genString(parts []*openapi3.Schema, n *node) any {
-	sp := c.collectString(parts)
+func (c *gctx) genString(in *info, n *node) any {
+	parts := in.parts
+	sp := in.str
 	f := c.reseed(n, saltString)
-	ok := func(s string) bool { return sp.lenOK(s) && c.leafOK(parts, s) }
+	ok := func(s string) bool {
+		switch {
+		case in.anyString:
+			return true
+		case in.simpleString:
+			return in.stringOK(s)
+		}
+		return sp.lenOK(s) && c.leafOK(parts, s)
+	}
 
 	if n.idHint && sp.format == "" && len(sp.patterns) == 0 {
+		if v := c.g.prefixedID(f, n.name); ok(v) {
+			return v
+		}
 		if v := shortID(f); ok(v) {
 			return v
 		}
 	}
-	if !n.plain {
-		if v, good := c.nameString(n, f, sp); good && ok(v) {
+	// An id with a pattern: the pattern says more than the name.
+	idLike := false
+	if len(sp.patterns) > 0 {
+		switch c.kindOf(n) {
+		case kID, kRefID, kExternalID:
+			idLike = true
+		}
+	}
+	if !n.plain && !idLike {
+		if v, good := c.nameStringK(n, f, sp, in.descKind); good && ok(v) {
 			return v
 		}
 	}
@@ -104,16 +124,17 @@ func (c *gctx) genString(parts []*openapi3.Schema, n *node) any {
 			return v
 		}
 	}
+	c.unsure++
 	return plainString(f, sp, n)
 }
 
 // plainString is a lower-case word (or words) fitted to the length bounds.
 func plainString(f *gofakeit.Faker, sp stringSpec, n *node) string {
 	var b strings.Builder
-	b.WriteString(cleanWord(f.Noun()))
+	b.WriteString(cleanWord(fakeNoun(f)))
 	for utf16Len(b.String()) < sp.minLen {
 		b.WriteByte('-')
-		b.WriteString(cleanWord(f.Noun()))
+		b.WriteString(cleanWord(fakeNoun(f)))
 	}
 	return fit(b.String(), sp)
 }
@@ -157,21 +178,40 @@ func fit(s string, sp stringSpec) string {
 
 // nameString proposes a value from the format and the property name.
 func (c *gctx) nameString(n *node, f *gofakeit.Faker, sp stringSpec) (string, bool) {
-	k := c.g.classify(n.name, n.parent)
-	if dk := c.g.descKind(sp.descSchema); dk != kNone && (k == kNone || k == kWord || (k == kCountry && dk == kCountryCode)) {
+	return c.nameStringK(n, f, sp, c.g.descKind(sp.descSchema))
+}
+
+// kindOf classifies the node's property name.
+func (c *gctx) kindOf(n *node) kind {
+	if !n.kindOK {
+		n.kind, n.kindOK = c.g.classify(n.name, n.parent), true
+	}
+	return n.kind
+}
+
+// nameStringK is nameString with the description hint dk known.
+func (c *gctx) nameStringK(n *node, f *gofakeit.Faker, sp stringSpec, dk kind) (string, bool) {
+	k := c.kindOf(n)
+	if dk != kNone && (k == kNone || k == kWord || (k == kCountry && dk == kCountryCode)) {
 		k = dk
 	}
 	switch sp.format {
 	case "uuid":
 		return uuid4(f), true
 	case "date-time":
-		if k == kDateTimeFuture {
+		switch k {
+		case kDateTimeFuture:
 			return futureTime(f).Format(time.RFC3339), true
+		case kBirthDate:
+			return birthDate(f).Format(time.RFC3339), true
 		}
 		return pastTime(f).Format(time.RFC3339), true
 	case "date":
-		if k == kDateTimeFuture {
+		switch k {
+		case kDateTimeFuture:
 			return futureTime(f).Format("2006-01-02"), true
+		case kBirthDate:
+			return birthDate(f).Format("2006-01-02"), true
 		}
 		return pastTime(f).Format("2006-01-02"), true
 	case "email", "idn-email":
@@ -184,11 +224,11 @@ func (c *gctx) nameString(n *node, f *gofakeit.Faker, sp stringSpec) (string, bo
 			if k == kURL || k == kImageURL {
 				return urlString(f), true
 			}
-			return "/" + cleanWord(f.Noun()) + "/" + strconv.Itoa(f.IntRange(1, 999)), true
+			return "/" + cleanWord(fakeNoun(f)) + "/" + strconv.Itoa(f.IntRange(1, 999)), true
 		}
 		return urlString(f), true
 	case "hostname", "idn-hostname":
-		return strings.ToLower(f.DomainName()), true
+		return fakeDomain(f), true
 	case "ipv4":
 		return f.IPv4Address(), true
 	case "ipv6":
@@ -220,11 +260,11 @@ func (c *gctx) formatString(format string, n *node, f *gofakeit.Faker, sp string
 	case "uri", "url", "iri":
 		return urlString(f), true
 	case "uri-reference", "iri-reference", "json-pointer", "relative-json-pointer":
-		return "/" + cleanWord(f.Noun()), true
+		return "/" + cleanWord(fakeNoun(f)), true
 	case "uri-template":
-		return "https://api.example.com/" + cleanWord(f.Noun()) + "/{id}", true
+		return "https://api.example.com/" + cleanWord(fakeNoun(f)) + "/{id}", true
 	case "hostname", "idn-hostname":
-		return strings.ToLower(f.DomainName()), true
+		return fakeDomain(f), true
 	case "ipv4":
 		return f.IPv4Address(), true
 	case "ipv6":
@@ -232,9 +272,9 @@ func (c *gctx) formatString(format string, n *node, f *gofakeit.Faker, sp string
 	case "ip":
 		return f.IPv4Address(), true
 	case "byte":
-		return base64.StdEncoding.EncodeToString([]byte(cleanWord(f.Noun()))), true
+		return base64.StdEncoding.EncodeToString([]byte(cleanWord(fakeNoun(f)))), true
 	case "binary":
-		return cleanWord(f.Noun()), true
+		return cleanWord(fakeNoun(f)), true
 	case "password":
 		return f.Password(true, true, true, false, false, 14), true
 	case "duration":
@@ -263,9 +303,86 @@ func (c *gctx) formatString(format string, n *node, f *gofakeit.Faker, sp string
 
 // kindString proposes a string for a name-derived kind.
 func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (string, bool) {
+	// Inside an error object, codes and messages read like an API's.
 	switch k {
+	case kCode, kText, kDetail, kTitle, kErrorCode:
+		if c.g.context(n.name, n.parent, n.pref)&ctxError != 0 {
+			switch k {
+			case kCode, kErrorCode:
+				return errorCode(f, n), true
+			case kTitle:
+				return errorTitle(f), true
+			}
+			return errorMessage(f), true
+		}
+	}
+	switch k {
+	case kRefID:
+		return c.g.prefixedID(f, n.name), true
+	case kCarrier:
+		return pick(f, []string{"UPS", "FedEx", "DHL", "USPS", "Royal Mail", "DPD"}), true
+	case kPrefix:
+		return strings.ToUpper(hexString(f, 8)), true
+	case kLatLng:
+		lat, lng := coordinates(f)
+		return strconv.FormatFloat(lat, 'f', 4, 64) + "," + strconv.FormatFloat(lng, 'f', 4, 64), true
+	case kLocation:
+		// "City, Country", or the city alone when that is too long.
+		start := f.IntN(len(places))
+		for i := range places {
+			p := places[(start+i)%len(places)]
+			if s := p.city + ", " + p.country; sp.maxLen < 0 || utf16Len(s) <= sp.maxLen {
+				return s, true
+			}
+			if sp.maxLen < 0 || utf16Len(p.city) <= sp.maxLen {
+				return p.city, true
+			}
+		}
+		return "", false
+	case kBirthDate:
+		return birthDate(f).Format("2006-01-02"), true
+	case kBirthYear:
+		return strconv.Itoa(1950 + f.IntN(56)), true
+	case kExternalID:
+		return strconv.Itoa(100000 + f.IntN(99900000)), true
+	case kScore:
+		return strconv.Itoa(f.IntN(101)), true
+	case kReputation:
+		return strconv.Itoa(f.IntN(5001)), true
+	case kFieldName:
+		field := pick(f, fieldNames)
+		if has(tokens(n.name), "pointer") {
+			return "/" + strings.ReplaceAll(field, ".", "/"), true
+		}
+		return field, true
+	case kErrorCode:
+		return errorCode(f, n), true
+	case kDetail:
+		if has(tokens(n.name), "error") {
+			return errorMessage(f), true
+		}
+		return fit(sentence(f), stringSpec{maxLen: sp.maxLen, minLen: sp.minLen}), true
+	case kBase64:
+		if has(tokens(n.name), imageWords...) {
+			return tinyPNG, true
+		}
+		return base64.StdEncoding.EncodeToString([]byte(fakeSentence(f))), true
+	case kLicense:
+		return pick(f, licenses), true
+	case kEnv:
+		return pick(f, []string{"production", "staging", "development", "test"}), true
+	case kPasscode:
+		return f.DigitN(6), true
+	case kIdentifier:
+		return strings.ReplaceAll(fakeSlug(f, 2), "-", "_"), true
+	case kAttribution:
+		return pick(f, []string{"Photo by ", "Model by ", "Created by ", "Courtesy of "}) + fakeFirstName(f) + " " + fakeLastName(f), true
 	case kID:
-		return shortID(f), true
+		if n.name == "id" {
+			// The object's own id: its schema names the resource.
+			return c.g.prefixedID(f, refName(n.pref)), true
+		}
+		return c.g.prefixedID(f, n.name), true
 	case kUUID:
 		return uuid4(f), true
 	case kEmail:
@@ -277,19 +394,19 @@ func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (st
 	case kImageURL:
 		return imageURL(f, n), true
 	case kFirstName:
-		return f.FirstName(), true
+		return fakeFirstName(f), true
 	case kLastName:
-		return f.LastName(), true
+		return fakeLastName(f), true
 	case kMiddleName:
 		return f.MiddleName(), true
 	case kFullName:
-		return f.FirstName() + " " + f.LastName(), true
+		return fakeFirstName(f) + " " + fakeLastName(f), true
 	case kUsername:
 		return username(f), true
 	case kCompany:
-		return f.Company(), true
+		return fakeCompany(f), true
 	case kCity:
-		return f.City(), true
+		return fakeCity(f), true
 	case kCountry:
 		if sp.maxLen >= 0 && sp.maxLen <= 3 {
 			return f.CountryAbr(), true
@@ -332,21 +449,25 @@ func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (st
 		switch {
 		case has(tk, "md5", "etag"):
 			return hexString(f, 32), true
-		case has(tk, "sha256", "digest"):
+		case has(tk, "sha512"):
+			return hexString(f, 128), true
+		case has(tk, "sha384"):
+			return hexString(f, 96), true
+		case has(tk, "sha256", "digest", "checksum"):
 			return hexString(f, 64), true
 		}
 		return hexString(f, 40), true
 	case kMime:
-		return []string{"image/png", "image/jpeg", "application/pdf", "application/json", "text/plain", "text/csv", "image/gif", "video/mp4"}[f.IntN(8)], true
+		return []string{"image/png", "image/jpeg", "application/pdf", "application/json", "text/plain", "text/csv", "image/gif", "video/mp4", "model/gltf-binary", "audio/mpeg"}[f.IntN(10)], true
 	case kGender:
 		return []string{"female", "male", "non-binary"}[f.IntN(3)], true
 	case kLanguage:
-		if has(append(tokens(n.parent), tokens(refName(n.pref))...), "repo", "repository", "repositories", "gist", "code", "file", "snippet", "project") {
+		if c.g.context(n.name, n.parent, n.pref)&ctxCode != 0 {
 			return []string{"Go", "Python", "TypeScript", "JavaScript", "Rust", "Java", "Ruby", "C++"}[f.IntN(8)], true
 		}
 		return []string{"en", "fr", "de", "es", "ja", "pt", "it", "nl"}[f.IntN(8)], true
 	case kBranch:
-		return []string{"main", "develop", "release/" + strconv.Itoa(f.IntRange(1, 9)) + "." + strconv.Itoa(f.IntRange(0, 9)), "feature/" + f.UrlSlug(2)}[f.IntN(4)], true
+		return []string{"main", "develop", "release/" + strconv.Itoa(f.IntRange(1, 9)) + "." + strconv.Itoa(f.IntRange(0, 9)), "feature/" + fakeSlug(f, 2)}[f.IntN(4)], true
 	case kCount:
 		if has(tokens(n.name), "number", "num", "no") {
 			return f.DigitN(10), true
@@ -357,18 +478,31 @@ func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (st
 	case kVersion:
 		return strconv.Itoa(f.IntRange(1, 4)) + "." + strconv.Itoa(f.IntRange(0, 12)) + "." + strconv.Itoa(f.IntRange(0, 20)), true
 	case kStatus:
+		if has(tokens(n.name), "connection", "friendship", "follow", "relationship") {
+			return []string{"connected", "followed", "sent_connection_request", "received_connection_request"}[f.IntN(4)], true
+		}
 		return []string{"active", "pending", "completed", "inactive", "archived"}[f.IntN(5)], true
 	case kSlug, kWord:
 		if k == kSlug {
-			return f.UrlSlug(2), true
+			// A storage key: a path to a file.
+			if tk := tokens(n.name); last(tk) == "key" {
+				ctx := c.g.context(n.name, n.parent, n.pref)
+				switch {
+				case has(tk, imageWords...):
+					return "images/" + fakeSlug(f, 2) + ".png", true
+				case ctx&ctxFile != 0:
+					return slugWord(f) + "/" + fileName(f), true
+				}
+			}
+			return fakeSlug(f, 2), true
 		}
-		return cleanWord(f.Noun()), true
+		return cleanWord(fakeNoun(f)), true
 	case kDomain:
-		return strings.ToLower(f.DomainName()), true
+		return fakeDomain(f), true
 	case kPath:
-		return cleanWord(f.Noun()) + "/" + cleanWord(f.Noun()) + "." + f.FileExtension(), true
+		return slugWord(f) + "/" + fileName(f), true
 	case kFilename:
-		return cleanWord(f.Noun()) + "." + f.FileExtension(), true
+		return fileName(f), true
 	case kTimezone:
 		return []string{"America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney", "UTC"}[f.IntN(7)], true
 	case kCurrency:
@@ -384,14 +518,20 @@ func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (st
 	case kDate:
 		return pastTime(f).AddDate(-30, 0, 0).Format("2006-01-02"), true
 	case kMoney:
+		if _, ok := idPrefixes[strings.ToLower(n.name)]; ok {
+			return c.g.prefixedID(f, n.name), true // "charge": an id, not an amount
+		}
 		return strconv.FormatFloat(float64(f.IntRange(100, 100000))/100, 'f', 2, 64), true
 	case kJob:
-		return f.JobTitle(), true
+		return fakeJobTitle(f), true
 	case kPassword:
 		return f.Password(true, true, true, false, false, 14), true
 	case kAge, kYear, kMonth, kDay, kPort, kPercent, kRating, kDuration:
 		return "", false
 	case kCode:
+		if has(tokens(n.name), "invite", "invitation", "referral", "promo", "promotion", "coupon", "voucher", "gift", "discount", "access", "redeem", "redemption", "activation") {
+			return inviteCode(f), true
+		}
 		return strings.ToUpper(f.LetterN(2)) + f.DigitN(3), true
 	case kName:
 		return c.thingName(f, n), true
@@ -399,25 +539,96 @@ func (c *gctx) kindString(k kind, f *gofakeit.Faker, n *node, sp stringSpec) (st
 	return "", false
 }
 
+// Contexts of a value: what the property, the enclosing property and the
+// enclosing object are about.
+const (
+	ctxPet = 1 << iota
+	ctxProduct
+	ctxSlug
+	ctxFile
+	ctxCode
+	ctxError
+	ctxTag
+	ctxChannel
+	ctxPerson
+)
+
+type ctxKey struct{ name, parent, pref string }
+
+// context classifies a property by its own name (for the things it
+// names), the enclosing property's name and the enclosing object's schema
+// name (cached).
+func (g *Generator) context(name, parent, pref string) int {
+	key := ctxKey{name, parent, pref}
+	if v, ok := g.contexts.Load(key); ok {
+		return v.(int)
+	}
+	own := tokens(name)
+	ctx := append(tokens(parent), tokens(refName(pref))...)
+	k := 0
+	if has(ctx, "error", "errors", "err", "problem", "problems", "fault", "exception", "violation", "violations", "failure") {
+		k |= ctxError
+	}
+	if has(own, "tag", "tags", "label", "labels", "category", "categories", "topic", "topics", "keyword", "keywords", "genre", "skill", "skills", "interest", "interests", "hashtag") ||
+		has(ctx, "tag", "tags", "label", "labels", "category", "categories", "topic", "topics", "keyword", "keywords", "genre", "skill", "skills", "interest", "interests", "hashtag") {
+		k |= ctxTag
+	}
+	if has(own, "channel") || has(ctx, "channel", "channels") {
+		k |= ctxChannel
+	}
+	if len(own) > 1 {
+		// "projectName": the named thing is in the property's own name.
+		ctx = append(own[:len(own)-1:len(own)-1], ctx...)
+	}
+	if has(ctx, "user", "users", "person", "people", "customer", "customers", "member", "members", "contact", "contacts", "author", "owner", "employee",
+		"profile", "account", "player", "players", "student", "teacher", "patient", "driver", "guest", "attendee", "invitee", "inviter", "sender", "recipient",
+		"assignee", "reviewer", "creator", "actor", "admin", "staff", "speaker", "artist", "candidate", "participant", "friend", "follower", "agent") {
+		k |= ctxPerson
+	}
+	if has(ctx, "pet", "pets", "dog", "cat", "animal") {
+		k |= ctxPet
+	}
+	if has(ctx, "product", "products", "item", "items", "price", "sku") {
+		k |= ctxProduct
+	}
+	if has(ctx, "repo", "repository", "repositories", "project", "projects", "app", "apps", "package", "packages", "workflow", "branch", "bucket", "droplet", "cluster", "service", "services", "database", "volume", "image", "function") {
+		k |= ctxSlug
+	}
+	if has(ctx, "file", "files", "attachment", "attachments", "document", "documents", "resource", "resources", "asset", "assets", "upload", "uploads",
+		"media", "blob", "blobs", "storage", "bucket") {
+		k |= ctxFile
+	}
+	if has(ctx, "repo", "repository", "repositories", "gist", "code", "file", "snippet", "project") {
+		k |= ctxCode
+	}
+	g.contexts.Store(key, k)
+	return k
+}
+
 // thingName names a thing using the schema/parent context.
 func (c *gctx) thingName(f *gofakeit.Faker, n *node) string {
-	ctx := tokens(n.parent)
-	ctx = append(ctx, tokens(refName(n.pref))...)
+	ctx := c.g.context(n.name, n.parent, n.pref)
 	switch {
-	case has(ctx, "pet", "pets", "dog", "cat", "animal"):
+	case ctx&ctxTag != 0:
+		return cleanWord(slugWord(f))
+	case ctx&ctxChannel != 0:
+		return pick(f, channelNames)
+	case ctx&ctxPerson != 0:
+		return fakeFirstName(f) + " " + fakeLastName(f)
+	case ctx&ctxPet != 0:
 		return f.PetName()
-	case has(ctx, "product", "products", "item", "items", "price", "sku"):
+	case ctx&ctxProduct != 0:
 		return f.ProductName()
-	case has(ctx, "repo", "repository", "repositories", "project", "projects", "app", "apps", "package", "packages", "workflow", "branch", "bucket", "droplet", "cluster", "service", "services", "database", "volume", "image", "function"):
-		return f.UrlSlug(2)
-	case has(ctx, "file", "files", "attachment", "attachments", "document"):
-		return cleanWord(f.Noun()) + "." + f.FileExtension()
+	case ctx&ctxSlug != 0:
+		return fakeSlug(f, 2)
+	case ctx&ctxFile != 0:
+		return fileName(f)
 	}
-	return f.FirstName() + " " + f.LastName()
+	return title2(f)
 }
 
 func (c *gctx) email(f *gofakeit.Faker, n *node) string {
-	u := strings.ToLower(f.FirstName() + "." + f.LastName())
+	u := strings.ToLower(fakeFirstName(f) + "." + fakeLastName(f))
 	u = strings.Map(func(r rune) rune {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' {
 			return r
@@ -477,7 +688,7 @@ func phone(f *gofakeit.Faker) string {
 }
 
 func username(f *gofakeit.Faker) string {
-	u := strings.ToLower(f.FirstName())
+	u := strings.ToLower(fakeFirstName(f))
 	u = strings.Map(func(r rune) rune {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			return r
@@ -488,7 +699,7 @@ func username(f *gofakeit.Faker) string {
 	case 0:
 		u += strconv.Itoa(f.IntRange(1, 999))
 	case 1:
-		u += "_" + strings.ToLower(cleanAlpha(f.LastName()))
+		u += "_" + strings.ToLower(cleanAlpha(fakeLastName(f)))
 	default:
 		u += strconv.Itoa(f.IntRange(70, 99))
 	}
@@ -505,11 +716,11 @@ func cleanAlpha(s string) string {
 }
 
 func urlString(f *gofakeit.Faker) string {
-	return "https://" + strings.ToLower(f.DomainName()) + "/" + f.UrlSlug(2)
+	return "https://" + fakeDomain(f) + "/" + fakeSlug(f, 2)
 }
 
 func imageURL(f *gofakeit.Faker, n *node) string {
-	seed := cleanAlpha(strings.ToLower(f.Noun())) + strconv.Itoa(f.IntRange(1, 999))
+	seed := cleanAlpha(strings.ToLower(fakeNoun(f))) + strconv.Itoa(f.IntRange(1, 999))
 	size := "200/200"
 	if has(tokens(n.name), "cover", "banner") {
 		size = "1200/400"
@@ -518,13 +729,13 @@ func imageURL(f *gofakeit.Faker, n *node) string {
 }
 
 func title(f *gofakeit.Faker) string {
-	w := f.Adjective() + " " + f.Noun() + " " + f.Noun()
+	w := fakeAdjective(f) + " " + fakeNoun(f) + " " + fakeNoun(f)
 	r, size := utf8.DecodeRuneInString(w)
 	return strings.ToUpper(string(r)) + w[size:]
 }
 
 func sentence(f *gofakeit.Faker) string {
-	s := f.Sentence()
+	s := fakeSentence(f)
 	if s == "" {
 		s = "Lorem ipsum dolor sit amet."
 	}
@@ -535,7 +746,7 @@ func textFor(k kind, f *gofakeit.Faker, n *node) string {
 	if k == kText {
 		return sentence(f)
 	}
-	return cleanWord(f.Noun())
+	return cleanWord(fakeNoun(f))
 }
 
 func pastTime(f *gofakeit.Faker) time.Time {
