@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,19 +177,7 @@ func (m *matcher) check(s *openapi3.Schema, v any) bool {
 	if v == nil && (len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0) {
 		return true
 	}
-	if len(s.Enum) > 0 {
-		found := false
-		for _, e := range s.Enum {
-			if equalJSON(e, v) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	if s.Const != nil && !equalJSON(s.Const, v) {
+	if !enumConstOK(s, v) {
 		return false
 	}
 	if s.If != nil && s.If.Value != nil {
@@ -836,19 +825,7 @@ func (c *gctx) localOK(s *openapi3.Schema, v any) bool {
 	if v == nil {
 		return (s.Nullable && c.g.sem != sem31) || s.Type.IncludesNull()
 	}
-	if len(s.Enum) > 0 {
-		found := false
-		for _, e := range s.Enum {
-			if equalJSON(e, v) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	if s.Const != nil && !equalJSON(s.Const, v) {
+	if !enumConstOK(s, v) {
 		return false
 	}
 	if s.Not != nil && s.Not.Value != nil && c.loose.schema(s.Not.Value, v) {
@@ -879,4 +856,13 @@ func (m *matcher) schemaNoXOf(s *openapi3.Schema, v any) bool {
 		return m.object(s, x)
 	}
 	return m.schema(s, v)
+}
+
+// enumConstOK reports whether v is one of s's enum values (when it has any) and equals its const
+// (when it has one).
+func enumConstOK(s *openapi3.Schema, v any) bool {
+	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return equalJSON(e, v) }) {
+		return false
+	}
+	return s.Const == nil || equalJSON(s.Const, v)
 }
