@@ -16,7 +16,9 @@
 // Bounds. At most Limits.MaxSessions named sessions are kept (least recently used
 // evicted first) and a session unused for Limits.IdleTTL is evicted; both are checked
 // lazily when sessions are looked up, with no background goroutine. A session's
-// overlay holds at most Limits.MaxRecords entries for writes.
+// overlay holds at most Limits.MaxRecords entries for writes, and all sessions together
+// at most Limits.MaxTotalRecords: past it, a write first evicts the least recently used
+// other sessions.
 package state
 
 import (
@@ -49,6 +51,11 @@ type Limits struct {
 	MaxSessions int           // sessions kept besides the default one (0 → 1000); past it the least recently used is evicted
 	MaxRecords  int           // records a session may hold in its own writes (0 → 10000); a write past it fails with ErrFull
 	IdleTTL     time.Duration // a session unused this long is evicted (0 → 1h); the default session ("") never is
+	// MaxTotalRecords bounds the records of all sessions together (0 → 100000, about 100 MB
+	// of small records). A write past it evicts the least recently used other named sessions
+	// until there is room; when there is none (the writer and the default session hold the
+	// rest), it fails with ErrFull.
+	MaxTotalRecords int
 }
 
 // Default limits.
@@ -56,10 +63,13 @@ const (
 	DefaultMaxSessions = 1000
 	DefaultMaxRecords  = 10000
 	DefaultIdleTTL     = time.Hour
+	// DefaultMaxTotalRecords is MaxTotalRecords when unset.
+	DefaultMaxTotalRecords = 100000
 )
 
 // ErrFull is returned by a write that would take a session past Limits.MaxRecords
-// entries in its own overlay.
+// entries in its own overlay, or the store past Limits.MaxTotalRecords when evicting
+// other sessions cannot make room.
 var ErrFull = errors.New("state: session record limit reached")
 
 // SessionInfo describes one live session.
@@ -88,13 +98,15 @@ type collKey struct{ resource, scope string }
 
 // seedColl is one collection of the seed layer.
 type seedColl struct {
-	ids  []string          // Seed order
-	recs map[string]Record // by ID
+	ids   []string          // Seed order
+	recs  map[string]Record // by ID
+	memos map[string]*Memo  // by ID
 }
 
 // slot is one overlay entry.
 type slot struct {
-	rec Record // nil: a tombstone hiding the seed record of the same ID
+	rec  Record // nil: a tombstone hiding the seed record of the same ID
+	memo *Memo  // belongs to rec: every write stores a new one
 	// seq is 0 for a record standing in for the seed of the same ID (listed in the
 	// seed's place); >0 for a record the session created (listed after the seeds,
 	// in seq order).
@@ -121,12 +133,15 @@ type session struct {
 	used atomic.Int64 // last use, UnixNano of Store.now; 0 = never. Atomic: the default session is touched without Store.mu
 	elem *list.Element
 
-	// mu guards colls, n and seq. Readers (Get, List, Resources) take it shared;
+	// mu guards colls, n, seq and gone. Readers (Get, List, Resources) take it shared;
 	// writers (Update, UpdateAll, Delete, Reset) take it exclusively, fn included.
 	mu    sync.RWMutex
 	colls map[collKey]*overlay
 	n     int    // slots across colls (records and tombstones)
 	seq   uint64 // last creation number handed out
+	// gone is set once the session is evicted and its slots no longer count in
+	// Store.total; a request that still holds it may write on, uncounted.
+	gone bool
 }
 
 // Store is a concurrency-safe, session-isolated record store. Create it with New.
@@ -140,11 +155,18 @@ type Store struct {
 	// def is the default session "": created by New, never evicted, not in the table.
 	def *session
 
-	// mu guards sessions, lru and every named session's elem (its LRU position).
-	// It is never held while waiting for a session's mu.
+	// mu guards sessions, lru, evicted and every named session's elem (its LRU
+	// position). It is never held while waiting for a session's mu.
 	mu       sync.Mutex
 	sessions map[string]*session
 	lru      *list.List // of *session, most recently used at the front
+	// evicted are the sessions dropped from the table whose slots still count in total:
+	// settled by unlock, after mu is released, since that takes their locks.
+	evicted []*session
+
+	// total counts the slots of every live session (the default one included), for
+	// MaxTotalRecords. Changed under the session's lock, with the session's n.
+	total atomic.Int64
 }
 
 // New returns an empty store. now is the clock (nil means time.Now).
@@ -157,6 +179,9 @@ func New(lim Limits, now func() time.Time) *Store {
 	}
 	if lim.IdleTTL <= 0 {
 		lim.IdleTTL = DefaultIdleTTL
+	}
+	if lim.MaxTotalRecords <= 0 {
+		lim.MaxTotalRecords = DefaultMaxTotalRecords
 	}
 	if now == nil {
 		now = time.Now
@@ -185,13 +210,14 @@ func (s *Store) Seed(ref Ref, rec Record) {
 	k := collKey{ref.Resource, ref.Scope}
 	sc := s.seeds[k]
 	if sc == nil {
-		sc = &seedColl{recs: map[string]Record{}}
+		sc = &seedColl{recs: map[string]Record{}, memos: map[string]*Memo{}}
 		s.seeds[k] = sc
 	}
 	if _, ok := sc.recs[ref.ID]; !ok {
 		sc.ids = append(sc.ids, ref.ID)
 	}
 	sc.recs[ref.ID] = normalize(copyRecord(rec))
+	sc.memos[ref.ID] = new(Memo)
 }
 
 // Get returns a deep copy of the record as the session sees it.
@@ -205,6 +231,26 @@ func (s *Store) Get(session string, ref Ref) (Record, bool) {
 		ss.mu.RUnlock()
 	}
 	return copyRecord(rec), ok // stored records are immutable: copy outside the lock
+}
+
+// Peek returns the record as the session sees it without copying it, with its Memo. The
+// record is shared with the store and every other reader: the caller must not change it.
+func (s *Store) Peek(session string, ref Ref) (Record, *Memo, bool) {
+	ss := s.lookup(session, false, true)
+	if ss != nil {
+		ss.mu.RLock()
+		defer ss.mu.RUnlock()
+	}
+	k := collKey{ref.Resource, ref.Scope}
+	if sl := ss.slot(k, ref.ID); sl != nil {
+		return sl.rec, sl.memo, sl.rec != nil
+	}
+	if sc := s.seeds[k]; sc != nil {
+		if rec, ok := sc.recs[ref.ID]; ok {
+			return rec, sc.memos[ref.ID], true
+		}
+	}
+	return nil, nil, false
 }
 
 // List returns the session's records of one resource and scope: seeds first in Seed
@@ -235,9 +281,17 @@ func (s *Store) List(session, resource, scope string) []Entry {
 // the seeds). The first write to an unknown session creates it.
 func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool, v View) (Record, error)) (Record, error) {
 	ss := s.lookup(session, true, true)
+	k := collKey{ref.Resource, ref.Scope}
+	if s.total.Load() >= int64(s.lim.MaxTotalRecords) {
+		ss.mu.RLock()
+		rewrite := ss.slot(k, ref.ID) != nil
+		ss.mu.RUnlock()
+		if !rewrite {
+			s.makeRoom(ss, 1) // a new slot: evict others first
+		}
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	k := collKey{ref.Resource, ref.Scope}
 	cur, ok := s.get(ss, k, ref.ID)
 	next, err := fn(copyRecord(cur), ok, view{s, ss})
 	if err != nil {
@@ -263,6 +317,7 @@ func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool,
 // written). fn runs under the session's write lock and must not call the Store.
 func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
 	ss := s.lookup(session, true, true)
+	s.makeRoom(ss, 1)
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	k := collKey{resource, scope}
@@ -298,7 +353,7 @@ func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bo
 			free++
 		}
 	}
-	if need > 0 && ss.n+need-free > s.lim.MaxRecords {
+	if need > 0 && (ss.n+need-free > s.lim.MaxRecords || s.total.Load()+int64(need-free) > int64(s.lim.MaxTotalRecords)) {
 		return nil, ErrFull
 	}
 	out := make([]Entry, 0, len(changes))
@@ -347,14 +402,14 @@ func (s *Store) Deleted(session string, ref Ref) bool {
 // alone.
 func (s *Store) Reset(session string) {
 	if ss := s.lookup(session, false, true); ss != nil {
-		ss.clear()
+		s.clear(ss)
 	}
 }
 
 // ResetAll drops every session's writes.
 func (s *Store) ResetAll() {
 	for _, ss := range s.snapshot() {
-		ss.clear()
+		s.clear(ss)
 	}
 }
 
@@ -422,7 +477,7 @@ func (s *Store) lookup(name string, create, touch bool) *session {
 		return s.def
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.sweepLocked(now)
 	ss := s.sessions[name]
 	if ss != nil && s.idle(ss, now) { // only if the clock went backwards past the sweep
@@ -470,6 +525,7 @@ func (s *Store) sweepLocked(now int64) {
 func (s *Store) evictLocked(ss *session) {
 	s.lru.Remove(ss.elem)
 	delete(s.sessions, ss.name)
+	s.evicted = append(s.evicted, ss)
 }
 
 // snapshot returns the default session and the live named ones, after evicting idle
@@ -477,7 +533,7 @@ func (s *Store) evictLocked(ss *session) {
 func (s *Store) snapshot() []*session {
 	now := s.now().UnixNano()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.sweepLocked(now)
 	out := make([]*session, 0, 1+s.lru.Len())
 	out = append(out, s.def)
@@ -487,11 +543,55 @@ func (s *Store) snapshot() []*session {
 	return out
 }
 
-func (ss *session) clear() {
+func (s *Store) clear(ss *session) {
 	ss.mu.Lock()
+	s.tally(ss, -ss.n)
 	ss.colls = map[collKey]*overlay{}
 	ss.n = 0
 	ss.mu.Unlock()
+}
+
+// tally adds delta slots to the session's share of total (ss.mu held).
+func (s *Store) tally(ss *session, delta int) {
+	if !ss.gone {
+		s.total.Add(int64(delta))
+	}
+}
+
+// makeRoom evicts the least recently used named sessions other than ss until the store
+// has room for need more slots, or nobody else is left to evict. It takes no lock the
+// caller may hold: call it before taking ss.mu.
+func (s *Store) makeRoom(ss *session, need int) {
+	for s.total.Load()+int64(need) > int64(s.lim.MaxTotalRecords) {
+		s.mu.Lock()
+		var victim *session
+		for e := s.lru.Back(); e != nil; e = e.Prev() {
+			if v := e.Value.(*session); v != ss {
+				victim = v
+				break
+			}
+		}
+		if victim == nil {
+			s.mu.Unlock()
+			return
+		}
+		s.evictLocked(victim)
+		s.unlock()
+	}
+}
+
+// unlock releases s.mu, then settles the sessions evicted meanwhile: their slots stop
+// counting in total. Their locks cannot be taken while s.mu is held.
+func (s *Store) unlock() {
+	victims := s.evicted
+	s.evicted = nil
+	s.mu.Unlock()
+	for _, ss := range victims {
+		ss.mu.Lock()
+		s.tally(ss, -ss.n)
+		ss.gone = true
+		ss.mu.Unlock()
+	}
 }
 
 // --- reads and writes of one session (caller holds the session's lock; ss may be
@@ -590,7 +690,8 @@ func (s *Store) count(ss *session, k collKey) int {
 }
 
 // put stores rec (already a private copy) under id. With limit, a write needing a
-// new slot fails with ErrFull when the session holds MaxRecords slots.
+// new slot fails with ErrFull when the session holds MaxRecords slots, or the store
+// MaxTotalRecords.
 func (s *Store) put(ss *session, k collKey, id string, rec Record, limit bool) error {
 	ov := ss.colls[k]
 	if ov != nil {
@@ -601,18 +702,18 @@ func (s *Store) put(ss *session, k collKey, id string, rec Record, limit bool) e
 				ov.order = append(ov.order, orderEnt{id, sl.seq})
 				ov.live++
 			}
-			sl.rec = rec
+			sl.rec, sl.memo = rec, new(Memo)
 			return nil
 		}
 	}
-	if limit && ss.n >= s.lim.MaxRecords {
+	if limit && (ss.n >= s.lim.MaxRecords || s.total.Load() >= int64(s.lim.MaxTotalRecords)) {
 		return ErrFull
 	}
 	if ov == nil {
 		ov = &overlay{slots: map[string]*slot{}}
 		ss.colls[k] = ov
 	}
-	sl := &slot{rec: rec}
+	sl := &slot{rec: rec, memo: new(Memo)}
 	if !s.isSeed(k, id) {
 		ss.seq++
 		sl.seq = ss.seq
@@ -621,6 +722,7 @@ func (s *Store) put(ss *session, k collKey, id string, rec Record, limit bool) e
 	}
 	ov.slots[id] = sl
 	ss.n++
+	s.tally(ss, 1)
 	return nil
 }
 
@@ -637,7 +739,7 @@ func (s *Store) del(ss *session, k collKey, id string) bool {
 		// A tombstone, for seeds and the session's own records alike: Deleted can then tell a
 		// record that was removed from one that never existed. It takes the record's slot, so
 		// the count of slots does not change.
-		sl.rec, sl.seq = nil, 0
+		sl.rec, sl.memo, sl.seq = nil, nil, 0
 		if len(ov.order) > 32 && len(ov.order) > 2*ov.live {
 			ov.compact()
 		}
@@ -652,6 +754,7 @@ func (s *Store) del(ss *session, k collKey, id string) bool {
 	}
 	ov.slots[id] = &slot{} // tombstone; never ErrFull: bounded by the seeds
 	ss.n++
+	s.tally(ss, 1)
 	return true
 }
 
@@ -749,10 +852,11 @@ func (s *Store) Adopt(old *Store, keep func(resource string) bool) {
 			}
 			c := &overlay{slots: make(map[string]*slot, len(ov.slots)), order: append([]orderEnt(nil), ov.order...), live: ov.live}
 			for id, sl := range ov.slots {
-				c.slots[id] = &slot{rec: sl.rec, seq: sl.seq} // records are never changed in place: sharing them is safe
+				c.slots[id] = &slot{rec: sl.rec, memo: new(Memo), seq: sl.seq} // records are never changed in place: sharing them is safe
 			}
 			to.colls[k] = c
 			to.n += len(c.slots)
+			s.total.Add(int64(len(c.slots)))
 		}
 		if to != nil {
 			to.seq = max(to.seq, from.seq)

@@ -506,6 +506,111 @@ func TestErrFull(t *testing.T) {
 	}
 }
 
+// TestTotalBudget: past MaxTotalRecords, a write evicts the least recently used other
+// sessions; when only the writer and the default session hold records, it fails.
+func TestTotalBudget(t *testing.T) {
+	c := newClock()
+	s := New(Limits{MaxRecords: 4, MaxTotalRecords: 10}, c.now)
+	fill := func(session string, n int) error {
+		for i := range n {
+			if _, err := s.Update(session, pet(fmt.Sprint(session, i)), func(Record, bool, View) (Record, error) { return Record{}, nil }); err != nil {
+				return err
+			}
+			c.advance(time.Second)
+		}
+		return nil
+	}
+	for _, name := range []string{"", "a", "b"} { // 12 records wanted, 10 allowed
+		if err := fill(name, 4); err != nil {
+			t.Fatalf("fill %q: %v", name, err)
+		}
+	}
+	// b's last two writes evicted a, the least recently used: b and the default remain.
+	if got := sessionNames(s); !slices.Equal(got, []string{"", "b"}) {
+		t.Fatalf("sessions = %q, want the default and b", got)
+	}
+	if got := s.total.Load(); got != 8 {
+		t.Fatalf("total = %d, want 8", got)
+	}
+	if got := ids(s.List("a", "pets", "")); len(got) != 0 {
+		t.Fatalf("evicted session a still lists %v", got)
+	}
+	// c fits two, then evicts b; nothing is left to evict for the writer once the default
+	// session and c hold the budget.
+	if err := fill("c", 4); err != nil {
+		t.Fatalf("fill c: %v", err)
+	}
+	if got := sessionNames(s); !slices.Equal(got, []string{"", "c"}) {
+		t.Fatalf("sessions = %q, want the default and c", got)
+	}
+	s.Reset("c")
+	if got := s.total.Load(); got != 4 {
+		t.Fatalf("after reset, total = %d, want 4 (the default session's)", got)
+	}
+	// The default session is never evicted: a writer that cannot make room is refused.
+	s2 := New(Limits{MaxRecords: 8, MaxTotalRecords: 10}, c.now)
+	for i := range 8 {
+		put(t, s2, "", pet(fmt.Sprint(i)), Record{})
+	}
+	if err := fill2(s2, "x", 2); err != nil {
+		t.Fatalf("x within budget: %v", err)
+	}
+	if err := fill2(s2, "x", 3); !errors.Is(err, ErrFull) {
+		t.Fatalf("x past the budget with nobody to evict: err = %v, want ErrFull", err)
+	}
+}
+
+func fill2(s *Store, session string, n int) error {
+	for i := range n {
+		if _, err := s.Update(session, pet(fmt.Sprint(session, i)), func(Record, bool, View) (Record, error) { return Record{}, nil }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestPeekMemo: Peek shares the stored record; its memo lives as long as that version.
+func TestPeekMemo(t *testing.T) {
+	s := New(Limits{}, nil)
+	s.Seed(pet("1"), Record{"name": "Rex"})
+	rec, memo, ok := s.Peek("", pet("1"))
+	if !ok || rec["name"] != "Rex" || memo == nil {
+		t.Fatalf("Peek seed = %v %v %v", rec, memo, ok)
+	}
+	memo.Store("json", "Rex")
+	if _, m2, _ := s.Peek("", pet("1")); m2 != memo {
+		t.Fatal("an unchanged record has a new memo")
+	}
+	if v, ok := memo.Load("json"); !ok || v != "Rex" {
+		t.Fatalf("memo = %v %v", v, ok)
+	}
+	if _, ok := memo.Load("xml"); ok {
+		t.Fatal("memo answers for another key")
+	}
+	// Another session writes: its own version, its own memo; the seed's stays.
+	put(t, s, "a", pet("1"), Record{"name": "Max"})
+	rec, ma, _ := s.Peek("a", pet("1"))
+	if rec["name"] != "Max" || ma == memo {
+		t.Fatalf("after a write: %v, memo shared with the seed: %v", rec, ma == memo)
+	}
+	if _, ok := ma.Load("json"); ok {
+		t.Fatal("a written record inherited the memo of the version before")
+	}
+	put(t, s, "a", pet("1"), Record{"name": "Max"})
+	if _, mb, _ := s.Peek("a", pet("1")); mb == ma {
+		t.Fatal("every write must give the record a new memo")
+	}
+	s.Delete("a", pet("1"))
+	if _, m, ok := s.Peek("a", pet("1")); ok || m != nil {
+		t.Fatal("Peek finds a deleted record")
+	}
+	var nilMemo *Memo
+	nilMemo.Store("k", 1)
+	if _, ok := nilMemo.Load("k"); ok {
+		t.Fatal("a nil memo remembered")
+	}
+}
+
 func TestLRUEviction(t *testing.T) {
 	c := newClock()
 	s := New(Limits{MaxSessions: 2}, c.now)
@@ -712,7 +817,7 @@ func TestResources(t *testing.T) {
 
 func TestLimitsDefaults(t *testing.T) {
 	got := New(Limits{MaxSessions: -1}, nil).Limits()
-	want := Limits{DefaultMaxSessions, DefaultMaxRecords, DefaultIdleTTL}
+	want := Limits{DefaultMaxSessions, DefaultMaxRecords, DefaultIdleTTL, DefaultMaxTotalRecords}
 	if got != want {
 		t.Fatalf("Limits = %+v, want %+v", got, want)
 	}
