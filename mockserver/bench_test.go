@@ -24,6 +24,8 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	petstore := corpus("petstore.yaml")
 	museum := corpus("real/redocly-museum/openapi.yaml") // OpenAPI 3.1
+	github := corpus("github-api.github.com.json")
+	stripe := corpus("stripe-spec3.json")
 	cases := []struct {
 		name string
 		s    *mockserver.Server
@@ -37,6 +39,8 @@ func BenchmarkPipeline(b *testing.B) {
 		{"petstore/get-item", petstore, req{method: "GET", target: "/pets/7"}},
 		{"petstore/post", petstore, req{"POST", "/pets", map[string]string{"Content-Type": "application/json"}, `{"id":1,"name":"Rex","tag":"dog"}`}},
 		{"petstore/invalid-post", petstore, req{"POST", "/pets", map[string]string{"Content-Type": "application/json"}, `{"id":"x"}`}},
+		{"github/get-repo", github, req{method: "GET", target: "/repos/octocat/hello-world"}},
+		{"stripe/get-customer", stripe, req{"GET", "/v1/customers/cus_123", map[string]string{"Authorization": "Bearer sk_test_x"}, ""}},
 		{"openapi31/post", museum, req{"POST", "/special-events", map[string]string{"Authorization": "Basic dXNlcjpwYXNz", "Content-Type": "application/json"},
 			`{"name":"Pirate Coding Workshop","location":"Computer Room","eventDescription":"Captain Blackbeard shares his love of the C...language.","dates":["2023-10-29","2023-10-30"],"price":25}`}},
 	}

@@ -139,6 +139,20 @@ func (s *Server) serveExample(x *exchange, media *openapi3.MediaType, rep *reply
 	default:
 		rep.Header.Set(HeaderWarning, fmt.Sprintf("example %q breaks its schema (served as written)", name))
 	}
-	rep.Value, rep.Source, rep.Example = exampleValue(media, name), source, name
+	rep.Source, rep.Example = source, name
+	k := exampleEncoding{exampleKey{media, name}, body.IsJSON(rep.MediaType)}
+	if raw, ok := s.examples.Load(k); ok {
+		rep.Raw = raw.([]byte)
+		return rep
+	}
+	rep.Raw = encodeBody(rep.MediaType, exampleValue(media, name))
+	s.examples.Store(k, rep.Raw)
 	return rep
+}
+
+// exampleEncoding names one encoding of an example: a string example is sent as it is, unless
+// the media type is JSON.
+type exampleEncoding struct {
+	exampleKey
+	json bool
 }

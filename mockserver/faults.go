@@ -56,14 +56,14 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, x *exchange,
 		}
 		_ = conn.Close()
 	case "malformed":
-		data := encodeBody(rep.MediaType, rep.Value)
+		data := rep.body()
 		if len(data) < 2 {
 			data = []byte(`{"`)
 		}
 		s.writeHead(w, x, rep, len(data)/2)
 		_, _ = w.Write(data[:len(data)/2])
 	case "trickle":
-		data := encodeBody(rep.MediaType, rep.Value)
+		data := rep.body()
 		s.writeHead(w, x, rep, len(data))
 		f, _ := w.(http.Flusher)
 		const chunk, pause, budget = 16, 100 * time.Millisecond, 10 * time.Second

@@ -48,6 +48,17 @@ type resourceShape struct {
 	// resource is closed when fixtures seed it (unless they say otherwise).
 	Closed bool
 	Doc    *spec.Document
+	// times are the properties the server maintains (creation and update times), found from
+	// Schema once its final value is known (prepareShapes).
+	times []timeProp
+}
+
+// prepareShapes works out, once the shapes are final (fixtures applied), what every write
+// needs of them.
+func prepareShapes(shapes map[string]*resourceShape) {
+	for _, sh := range shapes {
+		sh.times = timeProps(sh.Schema)
+	}
 }
 
 // segments splits a template into its segments, without the trailing empty one a trailing slash

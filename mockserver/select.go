@@ -72,8 +72,9 @@ type reply struct {
 	Status    int
 	Header    http.Header
 	MediaType string
-	Value     any  // the body, encoded by write according to MediaType
-	HasBody   bool // false for responses without content
+	Value     any    // the body, encoded by write according to MediaType
+	Raw       []byte // the body already encoded (then Value is unused); shared: never changed
+	HasBody   bool   // false for responses without content
 	Source    string
 	Example   string // the example's name, when Source is example
 	Problem   *problem

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mockserver/mockserver/mockserver/fixture"
@@ -101,6 +102,9 @@ type Server struct {
 	// badExamples are the response examples that break their schema, found at start-up.
 	badExamples map[exampleKey][]Violation
 	badList     []BadExample
+	// examples remembers each served example's encoding (exampleEncoding → []byte): encoded
+	// once, on first use, rather than at start-up for thousands that may never be asked for.
+	examples sync.Map
 
 	// store is the in-memory state; every other field is decided at start-up and only read.
 	store      *state.Store
@@ -191,6 +195,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	prepareShapes(s.shapes)
 	s.control = s.controlAPI()
 	return s, nil
 }

@@ -243,6 +243,60 @@ func TestCRUD(t *testing.T) {
 	}
 }
 
+// TestReadsFollowWrites: a record read again and again answers the same bytes (its encoding is
+// remembered) until a write changes it, in that session only; writeOnly properties are kept in
+// the store but never answered.
+func TestReadsFollowWrites(t *testing.T) {
+	s := inlineServer(t, "crud.yaml", crudSpec)
+	get := func(session string) string {
+		t.Helper()
+		res := do(t, s, jsonReq("GET", "/things/5", "", session, ""))
+		if res.status != 200 {
+			t.Fatalf("GET: %d %s", res.status, res.body)
+		}
+		return string(res.body)
+	}
+	first := get("")
+	if again := get(""); again != first {
+		t.Fatalf("an unchanged record answered differently:\n%s\n%s", first, again)
+	}
+	steps := []struct {
+		method, body, session string
+		want                  map[string]any
+	}{
+		{"PATCH", `{"name":"lamp","secret":"s3"}`, "", map[string]any{"name": "lamp", "id": float64(5)}},
+		{"PATCH", `{"color":"green"}`, "", map[string]any{"name": "lamp", "color": "green"}},
+		{"PUT", `{"name":"desk","secret":"s4"}`, "", map[string]any{"name": "desk", "color": nil}},
+		{"PATCH", `{"name":"other session"}`, "b", map[string]any{"name": "other session"}},
+	}
+	for _, st := range steps {
+		if res := do(t, s, jsonReq(st.method, "/things/5", "", st.session, st.body)); res.status != 200 {
+			t.Fatalf("%s %s: %d %s", st.method, st.body, res.status, res.body)
+		}
+		for range 2 { // the second read answers from the remembered encoding
+			var got map[string]any
+			if err := json.Unmarshal([]byte(get(st.session)), &got); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range st.want {
+				if got[k] != v {
+					t.Errorf("after %s %s: %s = %v, want %v", st.method, st.body, k, got[k], v)
+				}
+			}
+			if _, leaked := got["secret"]; leaked {
+				t.Errorf("after %s %s: the writeOnly secret was answered: %v", st.method, st.body, got)
+			}
+		}
+	}
+	if got := get(""); !strings.Contains(got, `"desk"`) {
+		t.Errorf("session b's write shows in the default session: %s", got)
+	}
+	// The store still holds the secret the reads left out.
+	if rec := controlGet(t, s, "/__mock/state/things/5"); rec["secret"] != "s4" {
+		t.Errorf("the stored record lost its writeOnly property: %v", rec)
+	}
+}
+
 // TestConcurrentPatchesLoseNothing patches distinct fields of one record from many goroutines.
 func TestConcurrentPatchesLoseNothing(t *testing.T) {
 	s := inlineServer(t, "crud.yaml", crudSpec)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"sort"
@@ -94,11 +95,11 @@ func callerKey(x *exchange) string {
 func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Ref) *reply {
 	switch x.r.Method {
 	case http.MethodGet, http.MethodHead:
-		rec, ok := s.load(x, sh, ref)
+		rec, memo, ok := s.load(x, sh, ref)
 		if !ok {
 			return s.notFound(x, ref)
 		}
-		return s.stateReply(x, x.r.Method, rec)
+		return s.stateReply(x, x.r.Method, rec, memo)
 	case http.MethodDelete:
 		var gone state.Record
 		_, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
@@ -114,7 +115,7 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 		if rep := s.writeFailed(x, ref, err); rep != nil {
 			return rep
 		}
-		return s.stateReply(x, http.MethodDelete, gone)
+		return s.stateReply(x, http.MethodDelete, gone, nil)
 	case http.MethodPut, http.MethodPatch:
 		patch, ok := s.bodyObject(x, sh)
 		if !ok {
@@ -134,7 +135,7 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 			}
 			next := patch
 			if x.r.Method == http.MethodPatch {
-				next = mergePatch(cur, patch).(map[string]any)
+				next = mergePatch(maps.Clone(cur), patch).(map[string]any) // cur's own values stay for maintain
 			}
 			s.maintain(sh, next, cur, ref.ID)
 			if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
@@ -150,7 +151,7 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 		if rep := s.writeFailed(x, ref, err); rep != nil {
 			return rep
 		}
-		return s.stateReply(x, x.r.Method, rec)
+		return s.stateReply(x, x.r.Method, rec, nil)
 	}
 	return nil
 }
@@ -171,7 +172,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 				recs = append(recs, e.Record)
 			}
 		}
-		return s.stateReply(x, x.r.Method, recs)
+		return s.stateReply(x, x.r.Method, recs, nil)
 	case http.MethodPost:
 		body, ok := s.bodyObject(x, sh)
 		if !ok {
@@ -197,7 +198,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 			if rep := s.writeFailed(x, ref, err); rep != nil {
 				return rep
 			}
-			return s.stateReply(x, http.MethodPost, rec)
+			return s.stateReply(x, http.MethodPost, rec, nil)
 		}
 		return problemReply(newProblem(http.StatusConflict, "could not find a free id"), SourceState)
 	case http.MethodPatch, http.MethodDelete:
@@ -215,7 +216,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 			if x.r.Method == http.MethodDelete {
 				return nil, nil
 			}
-			next := mergePatch(cur, patch).(map[string]any)
+			next := mergePatch(maps.Clone(cur), patch).(map[string]any) // cur's own values stay for maintain
 			id := ""
 			if sh.KeyProperty != "" {
 				id = scalarString(cur[sh.KeyProperty])
@@ -235,35 +236,39 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 				recs = append(recs, e.Record)
 			}
 		}
-		return s.stateReply(x, x.r.Method, recs)
+		return s.stateReply(x, x.r.Method, recs, nil)
 	}
 	return nil
 }
 
 var errTaken = errors.New("id taken")
 
-// load returns the session's record, generating it once for an open resource.
-func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Record, bool) {
-	if rec, ok := s.store.Get(x.session, ref); ok {
-		return rec, true
+// load returns the session's record, generating it once for an open resource. The record is
+// the store's own, shared with every reader: it must not be changed. The memo goes with it.
+func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Record, *state.Memo, bool) {
+	if rec, memo, ok := s.store.Peek(x.session, ref); ok {
+		return rec, memo, true
 	}
 	if sh.Closed || sh.Schema == nil || s.store.Deleted(x.session, ref) {
-		return nil, false
+		return nil, nil, false
 	}
 	gen, ok := s.baseRecord(x, sh, ref)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	if sh.KeyProperty != "" {
 		gen[sh.KeyProperty] = typedID(sh, ref.ID)
 	}
-	rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, _ state.View) (state.Record, error) {
+	_, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, _ state.View) (state.Record, error) {
 		if exists {
 			return cur, nil
 		}
 		return gen, nil
 	})
-	return rec, err == nil
+	if err != nil {
+		return nil, nil, false
+	}
+	return s.store.Peek(x.session, ref)
 }
 
 // baseRecord is what a record nobody wrote looks like: the description's example of the
@@ -319,8 +324,17 @@ func (s *Server) notFound(x *exchange, ref state.Ref) *reply {
 	return problemReply(p, SourceState)
 }
 
-// stateReply answers a stateful operation's success with value.
-func (s *Server) stateReply(x *exchange, method string, value any) *reply {
+// encodingKey names one encoding of a record in its memo: the response media type it was
+// shaped for, and the media type it was sent as.
+type encodingKey struct {
+	media *openapi3.MediaType
+	send  string
+}
+
+// stateReply answers a stateful operation's success with value. value is not changed. With a
+// memo (a stored record read as it is), the encoded body is taken from the memo, or encoded
+// and remembered there.
+func (s *Server) stateReply(x *exchange, method string, value any, memo *state.Memo) *reply {
 	key, status := successResponse(x.op.Op.Responses, method)
 	if key == "" {
 		return &reply{Status: http.StatusOK, Header: http.Header{}, MediaType: "application/json", Value: value, HasBody: value != nil, Source: SourceState}
@@ -337,6 +351,16 @@ func (s *Server) stateReply(x *exchange, method string, value any) *reply {
 	}
 	media := ref.Value.Content[mkey]
 	rep.MediaType, rep.HasBody = send, true
+	if _, isList := value.([]any); memo != nil && !isList {
+		k := encodingKey{media, send}
+		if raw, ok := memo.Load(k); ok {
+			rep.Raw = raw.([]byte)
+			return rep
+		}
+		rep.Raw = encodeBody(send, withoutWriteOnly(media.Schema, value))
+		memo.Store(k, rep.Raw)
+		return rep
+	}
 	rep.Value = shapeBody(s.gens[x.op.Doc], media.Schema, value, s.seed(x, seedStatus(status)))
 	return rep
 }
@@ -387,17 +411,26 @@ func shapeBody(g *generate.Generator, schema *openapi3.SchemaRef, value any, see
 	return wrapper
 }
 
+// withoutWriteOnly returns v without the properties its schema marks writeOnly; v itself is
+// not changed (a record may be the store's own).
 func withoutWriteOnly(schema *openapi3.SchemaRef, v any) any {
 	m, ok := v.(map[string]any)
 	if !ok || schema == nil || schema.Value == nil {
 		return v
 	}
+	var out map[string]any
 	for n, p := range schema.Value.Properties {
-		if p != nil && p.Value != nil && p.Value.WriteOnly {
-			delete(m, n)
+		if _, present := m[n]; present && p != nil && p.Value != nil && p.Value.WriteOnly {
+			if out == nil {
+				out = maps.Clone(m)
+			}
+			delete(out, n)
 		}
 	}
-	return m
+	if out == nil {
+		return m
+	}
+	return out
 }
 
 // successResponse picks the response a stateful success answers with: 201 for a create and
@@ -461,17 +494,17 @@ func (s *Server) keepFile(x *exchange, f body.File) string {
 	return url
 }
 
-// mergePatch applies an RFC 7386 JSON merge patch.
+// mergePatch applies an RFC 7386 JSON merge patch to target, in place: target must be the
+// caller's own copy (as Update hands it; nested objects are merged in place too). The result
+// may share values with patch.
 func mergePatch(target, patch any) any {
 	p, ok := patch.(map[string]any)
 	if !ok {
-		return deepCopy(patch)
+		return patch
 	}
 	t, ok := target.(map[string]any)
 	if !ok {
 		t = map[string]any{}
-	} else {
-		t = deepCopy(t).(map[string]any)
 	}
 	for k, v := range p {
 		if v == nil {
@@ -515,26 +548,48 @@ func (s *Server) maintain(sh *resourceShape, next, prev state.Record, id string)
 			next[sh.KeyProperty] = typedID(sh, id)
 		}
 	}
-	if sh.Schema == nil || sh.Schema.Value == nil {
+	if len(sh.times) == 0 {
 		return
 	}
 	now := s.now().UTC()
-	for name, p := range sh.Schema.Value.Properties {
+	for _, t := range sh.times {
+		switch {
+		case t.created && prev != nil && prev[t.name] != nil:
+			next[t.name] = prev[t.name]
+		case !t.created || next[t.name] == nil:
+			next[t.name] = timeValue(t.schema, now)
+		}
+	}
+}
+
+// timeProp is a record property the server maintains: a creation or update time.
+type timeProp struct {
+	name    string
+	schema  *openapi3.Schema
+	created bool // set once, on creation (when the client sent none); else on every write
+}
+
+// timeProps finds the maintained times of a record schema, by name: created_at, updatedAt,
+// modified, lastModified …
+func timeProps(schema *openapi3.SchemaRef) []timeProp {
+	if schema == nil || schema.Value == nil {
+		return nil
+	}
+	var out []timeProp
+	for name, p := range schema.Value.Properties {
 		if p == nil || p.Value == nil {
 			continue
 		}
 		lower := strings.ToLower(name)
 		switch {
 		case createdRe.MatchString(lower):
-			if prev != nil && prev[name] != nil {
-				next[name] = prev[name]
-			} else if next[name] == nil {
-				next[name] = timeValue(p.Value, now)
-			}
+			out = append(out, timeProp{name, p.Value, true})
 		case updatedRe.MatchString(lower):
-			next[name] = timeValue(p.Value, now)
+			out = append(out, timeProp{name, p.Value, false})
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 func timeValue(s *openapi3.Schema, t time.Time) any {

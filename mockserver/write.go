@@ -28,7 +28,7 @@ const maxViolationsHeader = 6 << 10
 func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply) {
 	var data []byte
 	if rep.HasBody && bodyAllowed(rep.Status) {
-		data = encodeBody(rep.MediaType, rep.Value)
+		data = rep.body()
 	}
 	s.writeHead(w, x, rep, len(data))
 	if r.Method != http.MethodHead && len(data) > 0 {
@@ -75,6 +75,14 @@ func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, lengt
 
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// body is the encoded body of the reply.
+func (rep *reply) body() []byte {
+	if rep.Raw != nil {
+		return rep.Raw
+	}
+	return encodeBody(rep.MediaType, rep.Value)
 }
 
 // encodeBody serialises a body value for its media type: JSON for JSON types and for

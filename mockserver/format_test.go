@@ -1,0 +1,42 @@
+package mockserver
+
+import (
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestUUIDFormat checks the hand-written uuid check against kin-openapi's RFC 9562 expression:
+// both must accept and refuse the same strings.
+func TestUUIDFormat(t *testing.T) {
+	re := openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562)
+	for _, v := range []string{
+		"8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0e11",
+		"8F1C2A44-6B0E-4C9A-9D3E-2F5B7A1C0E11",
+		"8f1c2a44-6b0e-1c9a-8d3e-2f5b7a1c0e11",
+		"8f1c2a44-6b0e-8c9a-bd3e-2f5b7a1c0e11",
+		"8f1c2a44-6b0e-9c9a-9d3e-2f5b7a1c0e11", // version 9
+		"8f1c2a44-6b0e-0c9a-9d3e-2f5b7a1c0e11", // version 0
+		"8f1c2a44-6b0e-4c9a-7d3e-2f5b7a1c0e11", // variant 0xxx
+		"8f1c2a44-6b0e-4c9a-cd3e-2f5b7a1c0e11", // variant 110x
+		"00000000-0000-0000-0000-000000000000",
+		"ffffffff-ffff-ffff-ffff-ffffffffffff",
+		"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+		"fFfFfFfF-ffff-FFFF-ffff-ffffffffffff",
+		"00000000-0000-0000-0000-000000000001",
+		"8f1c2a446b0e4c9a9d3e2f5b7a1c0e11",
+		"8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0e1",
+		"8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0e111",
+		"8f1c2a44_6b0e-4c9a-9d3e-2f5b7a1c0e11",
+		"8f1c2a4g-6b0e-4c9a-9d3e-2f5b7a1c0e11",
+		"{8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0e}",
+		"",
+		"nope",
+		"8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0é1",
+	} {
+		want, got := re.Validate(v) == nil, uuidFormat{}.Validate(v) == nil
+		if got != want {
+			t.Errorf("%q: accepted %v, the RFC 9562 expression says %v", v, got, want)
+		}
+	}
+}
