@@ -287,25 +287,32 @@ func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	return cfg, nil
 }
 
-func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+// newLogger logs to w: text for a terminal, JSON lines otherwise.
+func newLogger(level string, w io.Writer, terminal bool) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error, got %q", level)
 	}
 	opts := &slog.HandlerOptions{Level: l}
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
+	if terminal {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
 }
 
-func isTerminal(f *os.File) bool {
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
-	log, err := newLogger(o.logLevel, stderr)
+	logs := newLineBuffer(stderr)
+	defer logs.Close()
+	log, err := newLogger(o.logLevel, logs, isTerminal(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
@@ -317,6 +324,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	srv, err := mockserver.New(ctx, cfg)
+	logs.Flush() // what start-up logged comes before what is printed next
 	if err != nil {
 		fmt.Fprintln(stderr, "mockserver: cannot start:")
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -335,6 +343,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 			"mediaType", b.MediaType, "example", b.Example, "violations", len(b.Violations),
 			"first", strings.Join(first.Location, ".")+": "+first.Message)
 	}
+	logs.Flush()
 	addr := net.JoinHostPort(o.host, strconv.Itoa(o.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -347,6 +356,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "mockserver: %d operations from %d descriptions on http://%s (ready in %s)\n",
 		len(srv.Routes()), len(srv.Documents()), ln.Addr(), time.Since(start).Round(time.Millisecond))
 
+	go tuneGC(ctx, time.Second)
 	live := mockserver.NewLive(srv)
 	if o.watch {
 		go watch(ctx, live, append(append([]string(nil), o.specs...), o.fixtures), 500*time.Millisecond, log)
@@ -374,6 +384,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockserver: shutdown:", err)
 		return exitSpecs
 	}
+	logs.Flush()
 	return finish(live.Server(), o, stdout, stderr)
 }
 

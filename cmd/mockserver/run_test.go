@@ -297,3 +297,20 @@ func TestCIRun(t *testing.T) {
 		t.Errorf("clean run exit code %d", code)
 	}
 }
+
+func TestGCPercent(t *testing.T) {
+	for _, tt := range []struct {
+		live uint64
+		want int
+	}{
+		{0, 1000},
+		{1 << 20, 1000}, // 1 MiB live: 6400% capped
+		{16 << 20, 400}, // 16 MiB live: 64 MiB of room is 400%
+		{64 << 20, 100}, // from here on, Go's default
+		{1 << 30, 100},
+	} {
+		if got := gcPercent(tt.live); got != tt.want {
+			t.Errorf("gcPercent(%d MiB) = %d, want %d", tt.live>>20, got, tt.want)
+		}
+	}
+}
