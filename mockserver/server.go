@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -254,10 +255,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		s.record(r, nil, miss, start, nil)
 		return
 	}
-	data, tooLarge := readBody(w, r, s.cfg.MaxBodyBytes)
-	if tooLarge {
-		rep := problemReply(newProblem(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("request body exceeds %d bytes", s.cfg.MaxBodyBytes)), SourceMock)
+	data, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	if err != nil {
+		rep := problemReply(err, SourceMock)
 		s.write(w, r, x, rep)
 		s.record(r, x, rep, start, data)
 		return
@@ -294,15 +294,26 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.record(r, x, rep, start, data)
 }
 
-// readBody reads the whole body, bounded by limit.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) (data []byte, tooLarge bool) {
+// readBody reads the whole body, bounded by limit. A body that cannot be read is answered with
+// a problem: 413 past the limit, 408 when the client is too slow to send it (the server's read
+// timeout), 400 when the connection breaks or the chunked encoding is corrupt.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *problem) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, false
+		return nil, nil
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true
+	if err == nil {
+		return data, nil
 	}
-	return data, false
+	var mbe *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &mbe):
+		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
+	case errors.As(err, &ne) && ne.Timeout():
+		w.Header().Set("Connection", "close")
+		return nil, newProblem(http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive in time (%d bytes read)", len(data)))
+	}
+	w.Header().Set("Connection", "close")
+	return nil, newProblem(http.StatusBadRequest, "the request body could not be read: "+err.Error())
 }

@@ -49,6 +49,15 @@ type options struct {
 	latency         string
 	controlToken    string
 	watch           bool
+	// Limits against slow or oversized requests.
+	maxBody  int64
+	timeouts timeouts
+}
+
+// timeouts bound how long a client may take: to send its headers, its whole request, to read
+// the answer, and to stay idle between requests on a kept-alive connection.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
 }
 
 // listFlag is a repeatable string flag.
@@ -74,7 +83,8 @@ func (l *listFlag) Set(v string) error {
 
 // run is the whole program, testable: it returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	o := options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info"}
+	o := options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info",
+		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute}}
 	if err := o.fromEnv(getenv); err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
@@ -138,6 +148,27 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	if err := boolean("MOCKSERVER_WATCH", &o.watch); err != nil {
 		return err
 	}
+	for name, dst := range map[string]*time.Duration{
+		"MOCKSERVER_READ_HEADER_TIMEOUT": &o.timeouts.readHeader,
+		"MOCKSERVER_READ_TIMEOUT":        &o.timeouts.read,
+		"MOCKSERVER_WRITE_TIMEOUT":       &o.timeouts.write,
+		"MOCKSERVER_IDLE_TIMEOUT":        &o.timeouts.idle,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s: want a duration such as 10s, got %q", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := getenv("MOCKSERVER_MAX_BODY"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("MOCKSERVER_MAX_BODY: want a number of bytes, got %q", v)
+		}
+		o.maxBody = n
+	}
 	if v := getenv("MOCKSERVER_PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -182,6 +213,11 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.BoolVar(&o.watch, "watch", o.watch, "reload descriptions and fixtures when they change; a broken edit keeps the previous version (env MOCKSERVER_WATCH)")
 	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this token (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
+	fs.Int64Var(&o.maxBody, "max-body", o.maxBody, "largest request body accepted, in bytes; a larger one is answered 413 (env MOCKSERVER_MAX_BODY)")
+	fs.DurationVar(&o.timeouts.readHeader, "read-header-timeout", o.timeouts.readHeader, "time a client has to send its request headers (env MOCKSERVER_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&o.timeouts.read, "read-timeout", o.timeouts.read, "time a client has to send its whole request; a body still arriving is answered 408 (env MOCKSERVER_READ_TIMEOUT)")
+	fs.DurationVar(&o.timeouts.write, "write-timeout", o.timeouts.write, "time from the end of the request headers to the end of the answer (env MOCKSERVER_WRITE_TIMEOUT)")
+	fs.DurationVar(&o.timeouts.idle, "idle-timeout", o.timeouts.idle, "time a kept-alive connection may wait for its next request (env MOCKSERVER_IDLE_TIMEOUT)")
 	o.ciFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
@@ -189,6 +225,14 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.maxBody <= 0 {
+		return fmt.Errorf("--max-body: want a positive number of bytes, got %d", o.maxBody)
+	}
+	for name, d := range map[string]time.Duration{"read-header-timeout": o.timeouts.readHeader, "read-timeout": o.timeouts.read, "write-timeout": o.timeouts.write, "idle-timeout": o.timeouts.idle} {
+		if d <= 0 {
+			return fmt.Errorf("--%s: want a positive duration, got %s", name, d)
+		}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (descriptions are given with --spec, or use `mockserver mock SPEC`)", fs.Arg(0))
@@ -269,7 +313,7 @@ func (o *options) ciFlags(fs *flag.FlagSet) {
 
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
-		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, ControlToken: o.controlToken, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log,
+		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, ControlToken: o.controlToken, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log, MaxBodyBytes: o.maxBody,
 	}
 	if o.latency != "" {
 		var err error
@@ -363,10 +407,10 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	hs := &http.Server{
 		Handler:           live,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: o.timeouts.readHeader,
+		ReadTimeout:       o.timeouts.read,
+		WriteTimeout:      o.timeouts.write,
+		IdleTimeout:       o.timeouts.idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
