@@ -91,7 +91,7 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 	for _, fr := range set.Rules {
 		sh := s.shapes[fr.Resource]
 		if sh == nil {
-			fail(fr.Pos, "rule: unknown resource %q (known: %s)", fr.Resource, strings.Join(s.resourceNames(), ", "))
+			fail(fr.Pos, "rule: unknown resource %q (%s)", fr.Resource, s.knownResources(fr.Resource))
 			continue
 		}
 		if sh.Schema != nil && sh.Schema.Value != nil && len(sh.Schema.Value.Properties) > 0 && sh.Schema.Value.Properties[fr.Property] == nil {
@@ -137,7 +137,7 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 	for _, fr := range set.Resources {
 		sh := s.shapes[fr.Name]
 		if sh == nil {
-			fail(fr.Pos, "unknown resource %q (known: %s)", fr.Name, strings.Join(s.resourceNames(), ", "))
+			fail(fr.Pos, "unknown resource %q (%s)", fr.Name, s.knownResources(fr.Name))
 			continue
 		}
 		sh.Closed = len(fr.Records) > 0
@@ -214,6 +214,47 @@ func (s *Server) resourceNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// knownResources names the resources a misspelt name may have meant: all of them when there are
+// few, else the closest ones (GitHub's description has over 600).
+func (s *Server) knownResources(name string) string {
+	names := s.resourceNames()
+	const shown = 8
+	if len(names) <= shown+2 {
+		return "known: " + strings.Join(names, ", ")
+	}
+	dist := make(map[string]int, len(names)) // names containing the name first, then by edits
+	for _, n := range names {
+		if strings.Contains(n, name) {
+			dist[n] = -1_000_000 + len(n)
+		} else {
+			dist[n] = editDistance(name, n)
+		}
+	}
+	sort.SliceStable(names, func(i, j int) bool { return dist[names[i]] < dist[names[j]] })
+	return fmt.Sprintf("closest: %s; %d more in GET /__mock/routes", strings.Join(names[:shown], ", "), len(names)-shown)
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func describe(vs []Violation) string {

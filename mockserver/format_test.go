@@ -40,3 +40,26 @@ func TestUUIDFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownResources(t *testing.T) {
+	few := &Server{shapes: map[string]*resourceShape{"pets": nil, "users": nil}}
+	if got := few.knownResources("pet"); got != "known: pets, users" {
+		t.Errorf("few resources: %q", got)
+	}
+	many := &Server{shapes: map[string]*resourceShape{}}
+	for _, n := range []string{"apps", "ref", "refs", "repos", "repos.keys", "orgs.repos", "users", "teams", "gists", "zen", "meta", "emojis", "events"} {
+		many.shapes[n] = nil
+	}
+	want := "closest: repos, orgs.repos, repos.keys, ref, refs, apps, meta, zen; 5 more in GET /__mock/routes"
+	if got := many.knownResources("repo"); got != want {
+		t.Errorf("many resources:\n got %q\nwant %q", got, want)
+	}
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"repo", "", 4}, {"repo", "ref", 2}, {"kitten", "sitting", 3}, {"users", "users", 0}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
