@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockserver/mockserver/mockserver/body"
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/scenario"
 	"github.com/mockserver/mockserver/mockserver/spec"
@@ -253,8 +254,15 @@ func (s *Server) generated(x *exchange, media *openapi3.MediaType, rep *reply) *
 		rep.HasBody, rep.Source = false, SourceEmpty
 		return rep
 	}
-	rep.Value = s.gens[x.op.Doc].Value(media.Schema, s.seed(x, seedStatus(rep.Status)), generate.Response)
 	rep.Source = SourceGenerated
+	seed := s.seed(x, seedStatus(rep.Status))
+	k := generatedKey{media.Schema, seed, body.IsJSON(rep.MediaType)}
+	if raw, ok := s.generatedBodies.get(k); ok {
+		rep.Raw = raw
+		return rep
+	}
+	rep.Raw = encodeBody(rep.MediaType, s.gens[x.op.Doc].Value(media.Schema, seed, generate.Response))
+	s.generatedBodies.put(k, rep.Raw)
 	return rep
 }
 

@@ -106,6 +106,8 @@ type Server struct {
 	// examples remembers each served example's encoding (exampleEncoding → []byte): encoded
 	// once, on first use, rather than at start-up for thousands that may never be asked for.
 	examples sync.Map
+	// generatedBodies remembers generated answers, bounded (bodycache.go).
+	generatedBodies bodyCache
 
 	// store is the in-memory state; every other field is decided at start-up and only read.
 	store      *state.Store

@@ -63,3 +63,33 @@ func TestKnownResources(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyCacheBounds: the cache answers what was put, and starts over when full.
+func TestBodyCacheBounds(t *testing.T) {
+	var c bodyCache
+	schema := &openapi3.SchemaRef{}
+	key := func(i int) generatedKey { return generatedKey{schema, uint64(i), true} }
+	for i := range bodyCacheEntries {
+		c.put(key(i), []byte{byte(i)})
+	}
+	if b, ok := c.get(key(7)); !ok || b[0] != 7 {
+		t.Fatalf("get 7 = %v %v", b, ok)
+	}
+	if _, ok := c.get(generatedKey{schema, 7, false}); ok {
+		t.Fatal("the JSON flag is part of the key")
+	}
+	c.put(key(bodyCacheEntries), []byte{1})
+	if _, ok := c.get(key(7)); ok || len(c.m) != 1 {
+		t.Fatalf("past %d entries the cache kept %d", bodyCacheEntries, len(c.m))
+	}
+	c.put(key(-1), make([]byte, bodyCacheBytes/16+1))
+	if _, ok := c.get(key(-1)); ok {
+		t.Fatal("a body too large to share the cache was kept")
+	}
+	for i := range 20 {
+		c.put(key(1000+i), make([]byte, bodyCacheBytes/16))
+	}
+	if c.bytes > bodyCacheBytes {
+		t.Fatalf("the cache holds %d bytes, over its %d", c.bytes, bodyCacheBytes)
+	}
+}
