@@ -12,13 +12,18 @@
 #   WARMUP=2               seconds of warm-up per mix before the measured run (its statuses are counted)
 #   MIXES="petstore github stripe seeds"   mixes or groups to run (petstore = petstore-get
 #                          petstore-post petstore-post-sessions petstore-invalid)
-#   SERVERS="mockserver mockserver-silent prism prism-silent hello"
+#   SERVERS="mockserver mockserver-silent prism prism-silent hello hello-sized"
+#                          hello-sized answers bodies as large as mockserver's on the same mix
+#                          (so it runs after mockserver): the ceiling for that body size
 #   MOCKSERVER_CORPUS=../shared/corpus     the real-world descriptions (beside the repo)
 #   PRISM_WAIT=120         seconds Prism may take to answer its first request
 #   STARTUP_WAIT=120       the same for mockserver and hello-world
 #   QUIET_WAIT=60          seconds to wait, before each start and each measured run, for the rest
 #                          of the machine to go quiet (under 10% of a core); then it runs anyway
 #   QUIET_BUDGET=900       at most this many seconds of such waiting over the whole run
+#   PACED_RATE=10000       after the saturating run, one more (mockserver and the hello-worlds) with
+#                          every connection pacing itself to about this many req/s in all: the
+#                          latency of a busy server that is not saturated (0: no paced run)
 #   RETRIES=2              measured runs repeated while over 10% of the machine was busy elsewhere
 #   PRISM_DIR=DIR          reuse a Prism installed earlier with npm install --prefix DIR
 #   RESULTS=FILE           where the Markdown goes
@@ -57,7 +62,7 @@ else
 	DURATION=${DURATION:-10}
 	WARMUP=${WARMUP:-2}
 	MIXES=${MIXES:-petstore github stripe seeds}
-	SERVERS=${SERVERS:-mockserver mockserver-silent prism prism-silent hello}
+	SERVERS=${SERVERS:-mockserver mockserver-silent prism prism-silent hello hello-sized}
 	RESULTS=${RESULTS:-$BENCH_DIR/results.md}
 fi
 CORPUS=$(cd "${MOCKSERVER_CORPUS:-$REPO/../shared/corpus}" 2>/dev/null && pwd) || {
@@ -68,6 +73,7 @@ PRISM_WAIT=${PRISM_WAIT:-120}
 STARTUP_WAIT=${STARTUP_WAIT:-120}
 CONNECTIONS=50
 THREADS=2
+PACED_RATE=${PACED_RATE:-10000}
 
 # The mock reads MOCKSERVER_* from the environment: none of the caller's may change what is measured.
 for v in $(compgen -e | grep '^MOCKSERVER_' | grep -v '^MOCKSERVER_CORPUS$' || true); do
@@ -265,6 +271,9 @@ server_cmd() {
 	hello)
 		CMD=("$HELLO" -port "$port")
 		;;
+	hello-sized)
+		CMD=("$HELLO" -port "$port" -size "$(cat "$TMP/bodybytes-$MIX")")
+		;;
 	esac
 	return 0
 }
@@ -278,7 +287,7 @@ start_server() {
 	server_cmd "$server" "$group" "$PORT"
 	mkdir -p "$TMP/empty"
 	SERVER_LOG=$TMP/$server-$group.log
-	printf '%s\t%s\t(cd %s && %s)\n' "$server" "$([[ $server == hello ]] && echo 'every mix' || echo "$group")" "$CWD" "${CMD[*]}" |
+	printf '%s\t%s\t(cd %s && %s)\n' "$server" "$(case $server in hello) echo 'every mix' ;; hello-sized) echo "$MIX" ;; *) echo "$group" ;; esac)" "$CWD" "${CMD[*]}" |
 		sed "s#$TMP#\$TMP#g; s#$CORPUS#\$CORPUS#g; s#$REPO#\$REPO#g; s#-p $PORT#-p PORT#; s#--port $PORT#--port PORT#; s#-port $PORT#-port PORT#" >>"$CMDS.all"
 	awk '!seen[$0]++' "$CMDS.all" >"$CMDS"
 	t0=$(now_ms)
@@ -449,6 +458,11 @@ run_mix() {
 	local server=$1 mix=$2
 	local out=$TMP/wrk-$server-$mix try best="" best_other=101 statuses
 	cat "$BENCH_DIR/mixes/$mix.lua" "$BENCH_DIR/mixes/probe.lua" >"$out.probe.lua"
+	MIX=$mix
+	if [[ $server == hello-sized && ! -s $TMP/bodybytes-$mix ]]; then
+		echo "  hello-sized: no mockserver run of $mix to take the body size from" >&2
+		return
+	fi
 	for ((try = 0; try <= RETRIES; try++)); do
 		wait_quiet
 		if ! start_server "$server" "$(mix_group "$mix")"; then
@@ -458,9 +472,19 @@ run_mix() {
 		fi
 		run_wrk -d"${WARMUP}s" -s "$out.probe.lua" "http://127.0.0.1:$PORT" >"$out.$try.warmup.txt"
 		statuses=$(awk '/^STATUSES/ {print $2}' "$out.$try.warmup.txt")
+		if [[ $server == mockserver* && ! -s $TMP/bodybytes-$mix ]]; then
+			awk '/^BODYBYTES/ && $2 > 0 {print $2}' "$out.$try.warmup.txt" >"$TMP/bodybytes-$mix"
+		fi
+		[[ $server == hello-sized ]] && statuses="$statuses ($(cat "$TMP/bodybytes-$mix") B)"
 		measure "$mix" "$out.$try"
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s%%\n' "$mix" "$server" "${statuses:-none}" "$(wrk_row "$out.$try.txt")" \
-			"$(peak_rss_mb "$PID")" "$STARTUP" "$OTHER" >"$out.$try.row"
+		paced="-\t-\t-\t-"
+		if ((PACED_RATE > 0)) && [[ $server == mockserver* || $server == hello* ]]; then
+			cat "$BENCH_DIR/mixes/$mix.lua" "$BENCH_DIR/mixes/paced.lua" >"$out.paced.lua"
+			run_wrk -d"${DURATION}s" --latency -s "$out.paced.lua" "http://127.0.0.1:$PORT" -- "$PACED_RATE" "$CONNECTIONS" >"$out.$try.paced.txt"
+			paced=$(wrk_row "$out.$try.paced.txt")
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s\n' "$mix" "$server" "${statuses:-none}" "$(wrk_row "$out.$try.txt")" \
+			"$(peak_rss_mb "$PID")" "$STARTUP" "$OTHER" "$paced" >"$out.$try.row"
 		stop_server
 		printf '  %-22s %-17s start-up %6s ms  %s\n' "$mix" "$server" "$STARTUP" \
 			"$(awk -F'\t' '{ printf "%-16s %6s req/s  p50 %7s ms  p99 %7s ms  errors %s  RSS %s MB  other CPU %s", $3, $4, $5, $6, $7, $8, $10 }' "$out.$try.row")" >&2
@@ -487,7 +511,7 @@ bench_server() {
 # ---------------------------------------------------------------------------------------------
 
 # row MIX SERVER FIELD: one field of the results (3 statuses, 4 rps, 5 p50, 6 p99, 7 errors,
-# 8 rss, 9 start-up, 10 other CPU).
+# 8 rss, 9 start-up, 10 other CPU; the paced run: 11 rps, 12 p50, 13 p99, 14 errors).
 row() { awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $2 == s { print $f }' "$ROWS"; }
 
 ratio() {
@@ -518,26 +542,40 @@ results_table() {
 	done
 }
 
+# paced_table: latency at a steady rate, below saturation.
+paced_table() {
+	local mix server
+	echo "| mix | server | req/s | p50 ms | p99 ms | socket errors |"
+	echo "|---|---|---:|---:|---:|---:|"
+	for mix in $SELECTED; do
+		for server in $SERVERS; do
+			[[ -n $(row "$mix" "$server" 11) && $(row "$mix" "$server" 11) != - ]] || continue
+			printf '| %s | %s | %s | %s | %s | %s |\n' "$mix" "$server" "$(row "$mix" "$server" 11)" \
+				"$(row "$mix" "$server" 12)" "$(row "$mix" "$server" 13)" "$(row "$mix" "$server" 14)"
+		done
+	done
+}
+
 # ratio_table: throughput ratios per mix.
 ratio_table() {
 	local mix ms mss pr prs he
-	echo "| mix | mockserver ÷ Prism | mockserver ÷ Prism -v silent | mockserver -v silent ÷ Prism -v silent | mockserver ÷ hello-world | mockserver -v silent ÷ hello-world |"
-	echo "|---|---:|---:|---:|---:|---:|"
+	echo "| mix | mockserver ÷ Prism | mockserver ÷ Prism -v silent | mockserver -v silent ÷ Prism -v silent | mockserver ÷ hello-world | mockserver -v silent ÷ hello-world | mockserver ÷ hello-sized |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
 	for mix in $SELECTED; do
 		ms=$(row "$mix" mockserver 4)
 		mss=$(row "$mix" mockserver-silent 4)
 		pr=$(row "$mix" prism 4)
 		prs=$(row "$mix" prism-silent 4)
 		he=$(row "$mix" hello 4)
-		printf '| %s | %s | %s | %s | %s | %s |\n' "$mix" "$(ratio "$ms" "$pr")" "$(ratio "$ms" "$prs")" \
-			"$(ratio "$mss" "$prs")" "$(ratio "$ms" "$he")" "$(ratio "$mss" "$he")"
+		printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$mix" "$(ratio "$ms" "$pr")" "$(ratio "$ms" "$prs")" \
+			"$(ratio "$mss" "$prs")" "$(ratio "$ms" "$he")" "$(ratio "$mss" "$he")" "$(ratio "$ms" "$(row "$mix" hello-sized 4)")"
 	done
 }
 
 # targets: mockserver (default logging) against the targets in bench/README.md, with what the
 # hello-world got on the same mix beside it (a target the ceiling misses is the machine's).
 targets() {
-	local mix rps he p99 hp s v pair
+	local mix rps he hs p99 hp s v pair
 	verdict() { if awk "BEGIN { exit !($1) }" 2>/dev/null; then echo "met"; else echo "**missed**"; fi; }
 	echo "| target | mockserver | hello-world | verdict |"
 	echo "|---|---:|---:|---|"
@@ -546,11 +584,17 @@ targets() {
 		he=$(row "$mix" hello 4)
 		[[ -n $rps && -n $he && $rps != - && $he != - ]] &&
 			echo "| $mix: req/s ≥ 60% of hello-world | $rps ($(awk -v a="$rps" -v b="$he" 'BEGIN { printf "%.1f%%", 100 * a / b }')) | $he | $(verdict "$rps >= 0.6 * $he") |"
+		hs=$(row "$mix" hello-sized 4)
+		[[ -n $rps && -n $hs && $rps != - && $hs != - ]] &&
+			echo "| (for comparison) $mix: req/s against hello-sized, the same body size | $rps ($(awk -v a="$rps" -v b="$hs" 'BEGIN { printf "%.1f%%", 100 * a / b }')) | $hs (sized) | — |"
 	done
 	for mix in $SELECTED; do
 		p99=$(row "$mix" mockserver 6)
 		hp=$(row "$mix" hello 6)
-		[[ -n $p99 && $p99 != - ]] && echo "| $mix: p99 < 5 ms at $CONNECTIONS connections | $p99 ms | ${hp:-—} ms | $(verdict "$p99 < 5") |"
+		[[ -n $p99 && $p99 != - ]] && echo "| $mix: p99 < 5 ms at $CONNECTIONS connections, saturated | $p99 ms | ${hp:-—} ms | $(verdict "$p99 < 5") |"
+		p99=$(row "$mix" mockserver 13)
+		hp=$(row "$mix" hello 13)
+		[[ -n $p99 && $p99 != - ]] && echo "| $mix: p99 < 5 ms at $CONNECTIONS connections, paced to $PACED_RATE req/s | $p99 ms | ${hp:-—} ms | $(verdict "$p99 < 5") |"
 	done
 	for pair in github:1500 stripe:2000; do
 		mix=${pair%%:*}
@@ -594,6 +638,15 @@ report() {
 		echo "Other CPU: what the rest of the machine (not the server, not wrk) used during the measured"
 		echo "run, as a share of both cores; more than a few % means someone else's work skewed that row."
 		echo
+		if ((PACED_RATE > 0)); then
+			echo "## Latency below saturation ($CONNECTIONS connections paced to about $PACED_RATE req/s in all)"
+			echo
+			echo "Saturated, a closed-loop client on the server's own 2 cores measures mostly its own queue"
+			echo "(the hello-world's p99 there is about 7 ms); paced, the latency is the server's."
+			echo
+			paced_table
+			echo
+		fi
 		echo "## Throughput ratios (req/s)"
 		echo
 		ratio_table
@@ -633,12 +686,12 @@ main() {
 	build
 	for server in $SERVERS; do
 		case $server in
-		mockserver | mockserver-silent | hello) servers+=("$server") ;;
+		mockserver | mockserver-silent | hello | hello-sized) servers+=("$server") ;;
 		prism | prism-silent)
 			if need_prism; then servers+=("$server"); fi
 			;;
 		*)
-			echo "run.sh: unknown server $server (mockserver mockserver-silent prism prism-silent hello)" >&2
+			echo "run.sh: unknown server $server (mockserver mockserver-silent prism prism-silent hello hello-sized)" >&2
 			exit 2
 			;;
 		esac
