@@ -34,12 +34,18 @@ type BadExample struct {
 }
 
 // checkExamples validates every response example of every operation against its schema, once,
-// and remembers the ones that fail.
+// and remembers the ones that fail. It also works out what answering needs of every operation's
+// responses: the default response and the examples' order (see responsePlan).
 func (s *Server) checkExamples() {
 	s.badExamples = map[exampleKey][]Violation{}
+	s.warnings = map[exampleKey]string{}
+	s.plans = map[*openapi3.Responses]*responsePlan{}
+	s.exampleNames = map[*openapi3.MediaType][]string{}
 	seen := map[exampleKey]bool{}
 	for _, d := range s.docs {
 		for _, op := range d.Ops {
+			key, status := defaultResponse(op.Op.Responses)
+			s.plans[op.Op.Responses] = &responsePlan{key, status}
 			for _, status := range responseKeys(op.Op.Responses) {
 				ref := op.Op.Responses.Value(status)
 				if ref == nil || ref.Value == nil {
@@ -47,10 +53,16 @@ func (s *Server) checkExamples() {
 				}
 				for _, mt := range orderedMediaTypes(ref.Value.Content) {
 					media := ref.Value.Content[mt]
-					if media == nil || media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
+					if media == nil {
 						continue
 					}
-					for _, name := range exampleNamesOf(media) {
+					if _, ok := s.exampleNames[media]; !ok {
+						s.exampleNames[media] = exampleNamesOf(media)
+					}
+					if media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
+						continue
+					}
+					for _, name := range s.exampleNames[media] {
 						k := exampleKey{media, name}
 						if seen[k] {
 							continue // a shared response component is checked once
@@ -61,6 +73,11 @@ func (s *Server) checkExamples() {
 							continue
 						}
 						s.badExamples[k] = vs
+						if s.cfg.InvalidExamples == InvalidExamplesGenerate {
+							s.warnings[k] = fmt.Sprintf("example %q breaks its schema; generated instead", name)
+						} else {
+							s.warnings[k] = fmt.Sprintf("example %q breaks its schema (served as written)", name)
+						}
 						s.badList = append(s.badList, BadExample{File: d.File, Operation: op.ID, Status: status, MediaType: mt, Example: name, Violations: vs})
 					}
 				}
@@ -109,10 +126,33 @@ func exampleValue(media *openapi3.MediaType, name string) any {
 	return media.Examples[name].Value.Value
 }
 
+// responsePlan is what answering a valid request that asks for nothing needs of an operation's
+// responses, decided at start-up: the response to answer (defaultResponse).
+type responsePlan struct {
+	key    string
+	status int
+}
+
+// defaultOf is defaultResponse, as planned at start-up.
+func (s *Server) defaultOf(responses *openapi3.Responses) (string, int) {
+	if p := s.plans[responses]; p != nil {
+		return p.key, p.status
+	}
+	return defaultResponse(responses)
+}
+
+// examplesOf is exampleNamesOf, as listed at start-up.
+func (s *Server) examplesOf(media *openapi3.MediaType) []string {
+	if names, ok := s.exampleNames[media]; ok {
+		return names
+	}
+	return exampleNamesOf(media)
+}
+
 // firstExample picks the example to serve when none is named: the first one, or with
 // InvalidExamples=generate the first one that matches its schema.
 func (s *Server) firstExample(media *openapi3.MediaType) (string, any, bool) {
-	for _, name := range exampleNamesOf(media) {
+	for _, name := range s.examplesOf(media) {
 		if s.cfg.InvalidExamples == InvalidExamplesGenerate && s.badExamples[exampleKey{media, name}] != nil {
 			continue
 		}
@@ -134,10 +174,10 @@ func (s *Server) serveExample(x *exchange, media *openapi3.MediaType, rep *reply
 		p.Validation = bad
 		return problemReply(p, SourceMock)
 	case s.cfg.InvalidExamples == InvalidExamplesGenerate && media.Schema != nil:
-		rep.Header.Set(HeaderWarning, fmt.Sprintf("example %q breaks its schema; generated instead", name))
+		rep.Header[HeaderWarning] = []string{s.warnings[exampleKey{media, name}]}
 		return s.generated(x, media, rep)
 	default:
-		rep.Header.Set(HeaderWarning, fmt.Sprintf("example %q breaks its schema (served as written)", name))
+		rep.Header[HeaderWarning] = []string{s.warnings[exampleKey{media, name}]}
 	}
 	rep.Source, rep.Example = source, name
 	k := exampleEncoding{exampleKey{media, name}, body.IsJSON(rep.MediaType)}

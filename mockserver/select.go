@@ -122,7 +122,7 @@ func (s *Server) choose(x *exchange) *reply {
 		}
 	}
 	if key == "" {
-		key, status = defaultResponse(responses)
+		key, status = s.defaultOf(responses)
 	}
 	if key == "" {
 		// A description with no responses at all: answer 200 with nothing.

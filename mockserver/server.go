@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/mockserver/mockserver/mockserver/fixture"
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/journal"
@@ -103,6 +105,10 @@ type Server struct {
 	// badExamples are the response examples that break their schema, found at start-up.
 	badExamples map[exampleKey][]Violation
 	badList     []BadExample
+	warnings    map[exampleKey]string // the X-Mock-Warning of each bad example
+	// plans and exampleNames are worked out at start-up for every operation's responses.
+	plans        map[*openapi3.Responses]*responsePlan
+	exampleNames map[*openapi3.MediaType][]string
 	// examples remembers each served example's encoding (exampleEncoding → []byte): encoded
 	// once, on first use, rather than at start-up for thousands that may never be asked for.
 	examples sync.Map

@@ -280,7 +280,7 @@ func (s *Server) baseRecord(x *exchange, sh *resourceShape, ref state.Ref) (map[
 		dynamic = *x.pref.Dynamic
 	}
 	if !dynamic && sh.Media != nil {
-		for _, name := range exampleNamesOf(sh.Media) {
+		for _, name := range s.examplesOf(sh.Media) {
 			if s.badExamples[exampleKey{sh.Media, name}] != nil {
 				continue
 			}

@@ -36,7 +36,8 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, x *exchange, rep 
 	}
 }
 
-// writeHead sends the status line and headers of rep, announcing a body of length bytes.
+// writeHead sends the status line and headers of rep, announcing a body of length bytes. The
+// mock's own headers are set by their canonical names, without Header.Set's canonicalising.
 func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, length int) {
 	h := w.Header()
 	for k, v := range rep.Header {
@@ -52,24 +53,24 @@ func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, lengt
 		}
 	}
 	if x != nil {
-		h.Set(HeaderOperation, x.op.ID)
+		h[HeaderOperation] = []string{x.op.ID}
 		if x.val != nil && len(x.val.Violations) > 0 {
-			h.Set(HeaderViolations, violationsHeader(x.val.Violations))
+			h[HeaderViolations] = []string{violationsHeader(x.val.Violations)}
 		}
 		if x.scenario != "" {
-			h.Set(HeaderScenario, x.scenario)
+			h[HeaderScenario] = []string{x.scenario}
 		}
 	} else if rep.Problem != nil && rep.Problem.Operation != "" {
-		h.Set(HeaderOperation, rep.Problem.Operation)
+		h[HeaderOperation] = []string{rep.Problem.Operation}
 	}
-	h.Set(HeaderSource, rep.Source)
+	h[HeaderSource] = []string{rep.Source}
 	if rep.Example != "" {
-		h.Set(HeaderExample, rep.Example)
+		h[HeaderExample] = []string{rep.Example}
 	}
 	if rep.HasBody && bodyAllowed(rep.Status) {
-		h.Set("Content-Type", rep.MediaType)
+		h["Content-Type"] = []string{rep.MediaType}
 	}
-	h.Set("Content-Length", strconv.Itoa(length))
+	h["Content-Length"] = []string{strconv.Itoa(length)}
 	w.WriteHeader(rep.Status)
 }
 
