@@ -154,8 +154,6 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 	if kind == "" {
 		return nil, &Error{File: file, Reason: "not an API description: no top-level openapi or swagger field"}
 	}
-	var fileNotes fileNotes
-	loader := newLoader(ctx, opts, &fileNotes)
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return nil, &Error{File: file, Reason: err.Error()}
@@ -180,12 +178,23 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 		bundled = notes
 	}
 
-	var doc *openapi3.T
-	if v2 {
-		doc, err = loadSwagger2(data, loader, location)
-	} else {
-		doc, err = loader.LoadFromDataWithPath(data, location)
+	var fileNotes fileNotes
+	load := func(data []byte) (*openapi3.T, error) {
+		loader := newLoader(ctx, opts, &fileNotes)
+		switch {
+		case v2:
+			return loadSwagger2(data, loader, location)
+		case isJSON(data):
+			// JSON is decoded faster (decode.go); what that does not decode is loaded again as
+			// kin-openapi loads it.
+			if doc, decoded, err := loadJSON(loader, data, location); decoded {
+				return doc, err
+			}
+			loader = newLoader(ctx, opts, &fileNotes)
+		}
+		return loader.LoadFromDataWithPath(data, location)
 	}
+	doc, err := load(data)
 	var repairs []string
 	if err != nil {
 		// A description kin-openapi refuses may still be servable after a repair (dangling
@@ -194,13 +203,7 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 		if !ok {
 			return nil, &Error{File: file, Reason: oneLine(err.Error())}
 		}
-		loader = newLoader(ctx, opts, &fileNotes)
-		if v2 {
-			doc, err = loadSwagger2(fixed, loader, location)
-		} else {
-			doc, err = loader.LoadFromDataWithPath(fixed, location)
-		}
-		if err != nil {
+		if doc, err = load(fixed); err != nil {
 			return nil, &Error{File: file, Reason: oneLine(err.Error())}
 		}
 		repairs = notes
@@ -439,6 +442,11 @@ func writeScalar(buf *bytes.Buffer, n *yaml.Node) {
 	s, _ := json.Marshal(n.Value)
 	buf.Write(s)
 }
+
+// Validate runs kin-openapi's document validation, as LoadFile does unless told to skip it, and
+// returns the problems it reports, one a line. It only reads the description: it can run while
+// the description is served.
+func (d *Document) Validate(ctx context.Context) []string { return validate(ctx, d.Doc) }
 
 // validate runs kin-openapi's document validation and returns its problems, one a line.
 func validate(ctx context.Context, doc *openapi3.T) []string {
