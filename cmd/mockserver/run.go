@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mockserver/mockserver/mockserver"
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // Exit codes.
@@ -366,6 +367,9 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
 	}
+	// kin-openapi's checks of the descriptions only warn, and take up to seconds on the largest:
+	// they run once the server listens (validateSpecs).
+	cfg.SkipSpecValidation = true
 	start := time.Now()
 	srv, err := mockserver.New(ctx, cfg)
 	logs.Flush() // what start-up logged comes before what is printed next
@@ -400,6 +404,14 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "mockserver: %d operations from %d descriptions on http://%s (ready in %s)\n",
 		len(srv.Routes()), len(srv.Documents()), ln.Addr(), time.Since(start).Round(time.Millisecond))
 
+	validated := make(chan struct{})
+	go func() {
+		defer close(validated)
+		validateSpecs(ctx, srv.Documents(), log)
+	}()
+	// A run ends once every warning is out, however soon it is stopped.
+	defer func() { <-validated }()
+
 	go tuneGC(ctx, time.Second)
 	live := mockserver.NewLive(srv)
 	if o.watch {
@@ -430,6 +442,16 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	logs.Flush()
 	return finish(live.Server(), o, stdout, stderr)
+}
+
+// validateSpecs logs the problems kin-openapi's checks find in the descriptions, served anyway.
+// It runs while requests are answered (these only read the descriptions too).
+func validateSpecs(ctx context.Context, docs []*spec.Document, log *slog.Logger) {
+	for _, d := range docs {
+		for _, w := range d.Validate(ctx) {
+			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
+		}
+	}
 }
 
 // finish writes the CI outputs of a run and decides its exit code.

@@ -314,3 +314,41 @@ func TestGCPercent(t *testing.T) {
 		}
 	}
 }
+
+// TestLogsDescriptionProblems checks that kin-openapi's warnings, looked for once the server
+// listens, are logged before the run ends.
+func TestLogsDescriptionProblems(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "undeclared.yaml")
+	text := `openapi: 3.0.3
+info: {title: undeclared, version: "1"}
+paths:
+  /widgets/{id}:
+    get:
+      responses:
+        "200": {description: ok}
+`
+	if err := os.WriteFile(spec, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	args := []string{"--spec", spec, "--fixtures", filepath.Join(dir, "none"), "--port", "0", "--quiet"}
+	go func() { done <- run(ctx, args, noEnv, stdout, stderr) }()
+	for !strings.Contains(stdout.String(), "(ready in") {
+		select {
+		case code := <-done:
+			t.Fatalf("exited with %d before serving\nstderr: %s", code, stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d\nstderr: %s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "must define exactly all path parameters") {
+		t.Errorf("no warning about the undeclared path parameter:\n%s", stderr)
+	}
+}

@@ -36,6 +36,12 @@ func watch(ctx context.Context, live *mockserver.Live, paths []string, every tim
 			continue
 		}
 		log.Info("reloaded", "operations", len(srv.Routes()), "descriptions", len(srv.Documents()))
+		for _, d := range srv.Documents() {
+			for _, w := range d.Warnings {
+				log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
+			}
+		}
+		validateSpecs(ctx, srv.Documents(), log)
 	}
 }
 
