@@ -85,6 +85,7 @@ PRISM_DIR=${PRISM_DIR:-$TMP/prism}
 PRISM=$PRISM_DIR/node_modules/.bin/prism
 MOCKSERVER=$TMP/mockserver
 HELLO=$TMP/hello
+READY=$TMP/ready
 ROWS=$TMP/rows.tsv    # mix server statuses rps p50 p99 errors rss startup note
 CMDS=$TMP/commands.txt
 NOTES=$TMP/notes.txt
@@ -226,7 +227,7 @@ build() {
 		echo "go build failed (a package mid-edit?); retrying in 30 s" >&2
 		sleep 30
 	done
-	(cd "$REPO" && go build -o "$HELLO" ./bench/hello)
+	(cd "$REPO" && go build -o "$HELLO" ./bench/hello && go build -o "$READY" ./bench/ready)
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ server_cmd() {
 # start_server SERVER GROUP: starts it on a free port and waits (polling every 20 ms) for its
 # first HTTP answer, whatever the status. Sets PID, PORT and STARTUP (ms, or a reason).
 start_server() {
-	local server=$1 group=$2 wait=$STARTUP_WAIT t0 deadline
+	local server=$1 group=$2 wait=$STARTUP_WAIT t0
 	[[ $server == prism* ]] && wait=$PRISM_WAIT
 	PORT=$(free_port)
 	server_cmd "$server" "$group" "$PORT"
@@ -291,29 +292,29 @@ start_server() {
 		sed "s#$TMP#\$TMP#g; s#$CORPUS#\$CORPUS#g; s#$REPO#\$REPO#g; s#-p $PORT#-p PORT#; s#--port $PORT#--port PORT#; s#-port $PORT#-port PORT#" >>"$CMDS.all"
 	awk '!seen[$0]++' "$CMDS.all" >"$CMDS"
 	t0=$(now_ms)
-	deadline=$((t0 + wait * 1000))
 	(cd "$CWD" && exec "${CMD[@]}") >"$SERVER_LOG" 2>&1 &
 	PID=$!
 	STARTED+=("$PID")
-	while :; do
-		if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/__bench_ready"; then
-			STARTUP=$(($(now_ms) - t0))
-			return 0
-		fi
-		if ! kill -0 "$PID" 2>/dev/null; then
-			START_RSS=-
-			STARTUP="exited: $(tail -1 "$SERVER_LOG" | cut -c1-120)"
-			stop_server
-			return 1
-		fi
-		if (($(now_ms) > deadline)); then
-			STARTUP="did not answer in ${wait} s"
-			START_RSS=$(peak_rss_mb "$PID")
-			stop_server
-			return 1
-		fi
-		sleep 0.02
-	done
+	# One process polls every 20 ms (bench/ready): a curl started every 20 ms would take CPU
+	# from the server it times.
+	local status=0
+	"$READY" -url "http://127.0.0.1:$PORT/__bench_ready" -pid "$PID" -timeout "${wait}s" || status=$?
+	case $status in
+	0)
+		STARTUP=$(($(now_ms) - t0))
+		return 0
+		;;
+	2)
+		START_RSS=-
+		STARTUP="exited: $(tail -1 "$SERVER_LOG" | cut -c1-120)"
+		;;
+	*)
+		STARTUP="did not answer in ${wait} s"
+		START_RSS=$(peak_rss_mb "$PID")
+		;;
+	esac
+	stop_server
+	return 1
 }
 
 # stop_server: SIGTERM, 5 s to exit (an exited child stays a zombie until waited for), SIGKILL.
