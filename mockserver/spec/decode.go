@@ -283,10 +283,14 @@ func (j *decodeJobs) run() error {
 	return nil
 }
 
-// objectMembers returns the members of a JSON object (the last of two equal keys wins).
+// objectMembers returns the members of a JSON object (the last of two equal keys wins). The
+// value a later key replaces is checked here, as nothing decodes it later.
 func objectMembers(data []byte) (map[string]json.RawMessage, error) {
 	m := map[string]json.RawMessage{}
 	err := eachMember(data, func(k string, v []byte) error {
+		if old, dup := m[k]; dup && !json.Valid(old) {
+			return errors.New("malformed JSON value")
+		}
 		m[k] = v
 		return nil
 	})

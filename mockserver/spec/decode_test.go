@@ -24,6 +24,12 @@ func sameAsKin(t *testing.T, file string, split bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameAsKinData(t, file, data, split)
+}
+
+// sameAsKinData is sameAsKin for the text data of file.
+func sameAsKinData(t *testing.T, file string, data []byte, split bool) {
+	t.Helper()
 	abs, _ := filepath.Abs(file)
 	location := &url.URL{Path: filepath.ToSlash(abs)}
 	var notes fileNotes
@@ -143,4 +149,19 @@ func TestLoadJSONAsKinCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzLoadJSON: whatever JSON text loadJSON decodes, it decodes as kin-openapi does (the same
+// document, or the same error); what it declines, kin-openapi loads instead.
+func FuzzLoadJSON(f *testing.F) {
+	f.Add([]byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}}},"components":{"schemas":{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/B"}}},"B":{"type":"integer","x-b":[1,2]}}}}`))
+	f.Add([]byte(`{"openapi":"3.1.0","info":{"title":"t","version":"1"},"webhooks":{"w":{"post":{"responses":{"200":{"description":"ok"}}}}},"x-top":null,"paths":{"x-p":1,"/b":null}}`))
+	f.Add([]byte(`{"openapi":"3.0.0","info":{},"paths":{"/a":{"get":{}}},"Paths":{},"components":{"schemas":{"A":true,"A":{"type":"string"}}}}`))
+	f.Add([]byte(`{"openapi":"3.0.0","info":{"title":"\u00e9\"","version":"1"},"paths":{"/\u0061":{"$ref":"#/paths/~1b"},"/b":{"get":{"responses":{"default":{"$ref":"#/components/responses/R"}}}}},"components":{"responses":{"R":{"description":"r"}}}} `))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !isJSON(data) || len(data) > 1<<16 {
+			return
+		}
+		sameAsKinData(t, filepath.Join(t.TempDir(), "fuzz.json"), data, false)
+	})
 }
