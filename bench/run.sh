@@ -474,11 +474,11 @@ run_mix() {
 		run_wrk -d"${WARMUP}s" -s "$out.probe.lua" "http://127.0.0.1:$PORT" >"$out.$try.warmup.txt"
 		statuses=$(awk '/^STATUSES/ {print $2}' "$out.$try.warmup.txt")
 		if [[ $server == mockserver* && ! -s $TMP/bodybytes-$mix ]]; then
-			awk '/^BODYBYTES/ && $2 > 0 {print $2}' "$out.$try.warmup.txt" >"$TMP/bodybytes-$mix"
+			awk '/^BODYBYTES/ {print $2}' "$out.$try.warmup.txt" >"$TMP/bodybytes-$mix"
 		fi
 		[[ $server == hello-sized ]] && statuses="$statuses ($(cat "$TMP/bodybytes-$mix") B)"
 		measure "$mix" "$out.$try"
-		paced="-\t-\t-\t-"
+		paced=$'-\t-\t-\t-'
 		if ((PACED_RATE > 0)) && [[ $server == mockserver* || $server == hello* ]]; then
 			cat "$BENCH_DIR/mixes/$mix.lua" "$BENCH_DIR/mixes/paced.lua" >"$out.paced.lua"
 			run_wrk -d"${DURATION}s" --latency -s "$out.paced.lua" "http://127.0.0.1:$PORT" -- "$PACED_RATE" "$CONNECTIONS" >"$out.$try.paced.txt"

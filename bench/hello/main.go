@@ -14,10 +14,10 @@ import (
 
 func main() {
 	port := flag.Int("port", 4010, "port to listen on (127.0.0.1 only)")
-	size := flag.Int("size", 0, "answer a JSON body of exactly this many bytes (0: {\"hello\":\"world\"})")
+	size := flag.Int("size", -1, "answer a body of exactly this many bytes, JSON from 12 on (default: {\"hello\":\"world\"})")
 	flag.Parse()
 	body := []byte("{\"hello\":\"world\"}\n")
-	if *size > 0 {
+	if *size >= 0 {
 		body = sized(*size)
 	}
 	length := strconv.Itoa(len(body))
@@ -28,8 +28,12 @@ func main() {
 	})))
 }
 
-// sized is a JSON object of n bytes (at least the 12 of {"pad":""}\n).
+// sized is a JSON object of n bytes, or n bytes of padding when n is below the 12 of
+// {"pad":""}\n (an empty body for 0, as a 201 without content).
 func sized(n int) []byte {
 	const frame = len(`{"pad":""}` + "\n")
-	return []byte(`{"pad":"` + strings.Repeat("x", max(n-frame, 0)) + `"}` + "\n")
+	if n < frame {
+		return []byte(strings.Repeat(" ", n))
+	}
+	return []byte(`{"pad":"` + strings.Repeat("x", n-frame) + `"}` + "\n")
 }

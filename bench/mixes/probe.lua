@@ -13,8 +13,10 @@ bodybytes = 0
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
-  if body and #body > bodybytes then
-    bodybytes = #body
+  -- Content-Length first: wrk hands no body to a script that builds its own requests.
+  local size = tonumber(headers["Content-Length"] or "") or (body and #body) or 0
+  if size > bodybytes then
+    bodybytes = size
   end
 end
 
