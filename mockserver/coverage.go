@@ -52,6 +52,7 @@ func newCoverage(routes []Route) *coverage {
 
 // add counts one answered request.
 func (c *coverage) add(op *spec.Operation, status int, what string, violations []Violation) {
+	key := responseKey(op.Op.Responses, status)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	oc := c.by[op]
@@ -67,7 +68,6 @@ func (c *coverage) add(op *spec.Operation, status int, what string, violations [
 			}
 		}
 	}
-	key := responseKey(op.Op.Responses, status)
 	sc := oc.statuses[key]
 	if sc == nil {
 		oc.undocumented[status]++

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -91,5 +92,20 @@ func TestBodyCacheBounds(t *testing.T) {
 	}
 	if c.bytes > bodyCacheBytes {
 		t.Fatalf("the cache holds %d bytes, over its %d", c.bytes, bodyCacheBytes)
+	}
+}
+
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Authorization": true, "X-Api-Key": true, "Cookie": true, "X-CSRF-Token": true, "api_key": true,
+		"Content-Type": false, "Accept": false, "X-Mock-Session": false, "": false,
+		"X-" + strings.Repeat("Long-", 20) + "Secret": true, strings.Repeat("A", 100): false,
+	} {
+		if got := secretName(name); got != want {
+			t.Errorf("secretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { secretName("X-Request-Id") }); n != 0 {
+		t.Errorf("secretName allocates %v times a call", n)
 	}
 }

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -79,11 +80,23 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 	}
 }
 
-// secretName reports whether a header or parameter name carries a credential.
+// secretName reports whether a header or parameter name carries a credential. It runs for
+// every header of every request: names of usual length are lower-cased on the stack.
 func secretName(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"authorization", "cookie", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "session-key", "signature"} {
-		if strings.Contains(n, w) {
+	var buf [64]byte
+	n := buf[:0]
+	if len(name) > len(buf) {
+		n = make([]byte, 0, len(name))
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n = append(n, c)
+	}
+	for _, w := range [...]string{"authorization", "cookie", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "session-key", "signature"} {
+		if bytes.Contains(n, []byte(w)) {
 			return true
 		}
 	}
@@ -99,7 +112,7 @@ func redactHeaders(h http.Header) map[string][]string {
 			out[k] = []string{redactValue(k, v)}
 			continue
 		}
-		out[k] = append([]string(nil), v...)
+		out[k] = v // a request's header values are its own: nothing changes them after
 	}
 	return out
 }
