@@ -51,10 +51,10 @@ type Limits struct {
 	MaxSessions int           // sessions kept besides the default one (0 → 1000); past it the least recently used is evicted
 	MaxRecords  int           // records a session may hold in its own writes (0 → 10000); a write past it fails with ErrFull
 	IdleTTL     time.Duration // a session unused this long is evicted (0 → 1h); the default session ("") never is
-	// MaxTotalRecords bounds the records of all sessions together (0 → 100000, about 100 MB
-	// of small records). A write past it evicts the least recently used other named sessions
-	// until there is room; when there is none (the writer and the default session hold the
-	// rest), it fails with ErrFull.
+	// MaxTotalRecords bounds the records of all sessions together (0 → 100000; the bench's
+	// sessions run fills it with three-field records at about 200 MB). A write past it
+	// evicts the least recently used other named sessions until there is room; when there
+	// is none (the writer and the default session hold the rest), it fails with ErrFull.
 	MaxTotalRecords int
 }
 
@@ -241,16 +241,7 @@ func (s *Store) Peek(session string, ref Ref) (Record, *Memo, bool) {
 		ss.mu.RLock()
 		defer ss.mu.RUnlock()
 	}
-	k := collKey{ref.Resource, ref.Scope}
-	if sl := ss.slot(k, ref.ID); sl != nil {
-		return sl.rec, sl.memo, sl.rec != nil
-	}
-	if sc := s.seeds[k]; sc != nil {
-		if rec, ok := sc.recs[ref.ID]; ok {
-			return rec, sc.memos[ref.ID], true
-		}
-	}
-	return nil, nil, false
+	return s.peek(ss, collKey{ref.Resource, ref.Scope}, ref.ID)
 }
 
 // List returns the session's records of one resource and scope: seeds first in Seed
@@ -287,7 +278,7 @@ func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool,
 		rewrite := ss.slot(k, ref.ID) != nil
 		ss.mu.RUnlock()
 		if !rewrite {
-			s.makeRoom(ss, 1) // a new slot: evict others first
+			s.makeRoom(ss) // a new slot: evict others first
 		}
 	}
 	ss.mu.Lock()
@@ -317,7 +308,7 @@ func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool,
 // written). fn runs under the session's write lock and must not call the Store.
 func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
 	ss := s.lookup(session, true, true)
-	s.makeRoom(ss, 1)
+	s.makeRoom(ss)
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	k := collKey{resource, scope}
@@ -559,10 +550,10 @@ func (s *Store) tally(ss *session, delta int) {
 }
 
 // makeRoom evicts the least recently used named sessions other than ss until the store
-// has room for need more slots, or nobody else is left to evict. It takes no lock the
+// has room for one more slot, or nobody else is left to evict. It takes no lock the
 // caller may hold: call it before taking ss.mu.
-func (s *Store) makeRoom(ss *session, need int) {
-	for s.total.Load()+int64(need) > int64(s.lim.MaxTotalRecords) {
+func (s *Store) makeRoom(ss *session) {
+	for s.total.Load() >= int64(s.lim.MaxTotalRecords) {
 		s.mu.Lock()
 		var victim *session
 		for e := s.lru.Back(); e != nil; e = e.Prev() {
@@ -618,14 +609,21 @@ func (ss *session) slot(k collKey, id string) *slot {
 
 // get returns the stored record (not a copy).
 func (s *Store) get(ss *session, k collKey, id string) (Record, bool) {
+	rec, _, ok := s.peek(ss, k, id)
+	return rec, ok
+}
+
+// peek returns the stored record (not a copy) and its memo.
+func (s *Store) peek(ss *session, k collKey, id string) (Record, *Memo, bool) {
 	if sl := ss.slot(k, id); sl != nil {
-		return sl.rec, sl.rec != nil
+		return sl.rec, sl.memo, sl.rec != nil
 	}
 	if sc := s.seeds[k]; sc != nil {
-		rec, ok := sc.recs[id]
-		return rec, ok
+		if rec, ok := sc.recs[id]; ok {
+			return rec, sc.memos[id], true
+		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // list returns the stored records (not copies) in listing order.
