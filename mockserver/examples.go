@@ -33,19 +33,37 @@ type BadExample struct {
 	Violations []Violation `json:"violations"`
 }
 
-// checkExamples validates every response example of every operation against its schema, once,
-// and remembers the ones that fail. It also works out what answering needs of every operation's
-// responses: the default response and the examples' order (see responsePlan).
-func (s *Server) checkExamples() {
-	s.badExamples = map[exampleKey][]Violation{}
-	s.warnings = map[exampleKey]string{}
+// planResponses works out, once, what answering needs of every operation's responses: the
+// default response and the order of each media type's examples.
+func (s *Server) planResponses() {
 	s.plans = map[*openapi3.Responses]*responsePlan{}
 	s.exampleNames = map[*openapi3.MediaType][]string{}
-	seen := map[exampleKey]bool{}
 	for _, d := range s.docs {
 		for _, op := range d.Ops {
 			key, status := defaultResponse(op.Op.Responses)
 			s.plans[op.Op.Responses] = &responsePlan{key, status}
+			for _, ref := range op.Op.Responses.Map() {
+				if ref == nil || ref.Value == nil {
+					continue
+				}
+				for _, media := range ref.Value.Content {
+					if _, ok := s.exampleNames[media]; media != nil && !ok {
+						s.exampleNames[media] = exampleNamesOf(media)
+					}
+				}
+			}
+		}
+	}
+}
+
+// checkExamples validates every response example of every operation against its schema, once,
+// and remembers the ones that fail.
+func (s *Server) checkExamples() {
+	s.badExamples = map[exampleKey][]Violation{}
+	s.warnings = map[exampleKey]string{}
+	seen := map[exampleKey]bool{}
+	for _, d := range s.docs {
+		for _, op := range d.Ops {
 			for _, status := range responseKeys(op.Op.Responses) {
 				ref := op.Op.Responses.Value(status)
 				if ref == nil || ref.Value == nil {
@@ -53,16 +71,10 @@ func (s *Server) checkExamples() {
 				}
 				for _, mt := range orderedMediaTypes(ref.Value.Content) {
 					media := ref.Value.Content[mt]
-					if media == nil {
+					if media == nil || media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
 						continue
 					}
-					if _, ok := s.exampleNames[media]; !ok {
-						s.exampleNames[media] = exampleNamesOf(media)
-					}
-					if media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
-						continue
-					}
-					for _, name := range s.exampleNames[media] {
+					for _, name := range s.examplesOf(media) {
 						k := exampleKey{media, name}
 						if seen[k] {
 							continue // a shared response component is checked once
@@ -173,11 +185,11 @@ func (s *Server) serveExample(x *exchange, media *openapi3.MediaType, rep *reply
 		p.Operation = x.op.ID
 		p.Validation = bad
 		return problemReply(p, SourceMock)
-	case s.cfg.InvalidExamples == InvalidExamplesGenerate && media.Schema != nil:
-		rep.Header[HeaderWarning] = []string{s.warnings[exampleKey{media, name}]}
-		return s.generated(x, media, rep)
 	default:
 		rep.Header[HeaderWarning] = []string{s.warnings[exampleKey{media, name}]}
+		if s.cfg.InvalidExamples == InvalidExamplesGenerate {
+			return s.generated(x, media, rep) // a bad example always has a schema
+		}
 	}
 	rep.Source, rep.Example = source, name
 	k := exampleEncoding{exampleKey{media, name}, body.IsJSON(rep.MediaType)}

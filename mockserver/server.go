@@ -179,6 +179,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
 	}
+	s.planResponses()
 	s.checkExamples()
 	s.now = cfg.Now
 	if s.now == nil {

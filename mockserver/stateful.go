@@ -351,7 +351,7 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 	}
 	media := ref.Value.Content[mkey]
 	rep.MediaType, rep.HasBody = send, true
-	if _, isList := value.([]any); memo != nil && !isList {
+	if memo != nil { // one stored record, read as it is
 		k := encodingKey{media, send}
 		if raw, ok := memo.Load(k); ok {
 			rep.Raw = raw.([]byte)
