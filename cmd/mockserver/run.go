@@ -61,6 +61,21 @@ type timeouts struct {
 	readHeader, read, write, idle time.Duration
 }
 
+// timeoutSetting is one of the timeouts as the command line and the environment name it.
+type timeoutSetting struct {
+	flag, env, usage string
+	dst              *time.Duration
+}
+
+func (o *options) timeoutSettings() []timeoutSetting {
+	return []timeoutSetting{
+		{"read-header-timeout", "MOCKSERVER_READ_HEADER_TIMEOUT", "time a client has to send its request headers", &o.timeouts.readHeader},
+		{"read-timeout", "MOCKSERVER_READ_TIMEOUT", "time a client has to send its whole request; a body still arriving is answered 408", &o.timeouts.read},
+		{"write-timeout", "MOCKSERVER_WRITE_TIMEOUT", "time from the end of the request headers to the end of the answer", &o.timeouts.write},
+		{"idle-timeout", "MOCKSERVER_IDLE_TIMEOUT", "time a kept-alive connection may wait for its next request", &o.timeouts.idle},
+	}
+}
+
 // listFlag is a repeatable string flag.
 type listFlag struct {
 	vals *[]string
@@ -149,18 +164,13 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	if err := boolean("MOCKSERVER_WATCH", &o.watch); err != nil {
 		return err
 	}
-	for name, dst := range map[string]*time.Duration{
-		"MOCKSERVER_READ_HEADER_TIMEOUT": &o.timeouts.readHeader,
-		"MOCKSERVER_READ_TIMEOUT":        &o.timeouts.read,
-		"MOCKSERVER_WRITE_TIMEOUT":       &o.timeouts.write,
-		"MOCKSERVER_IDLE_TIMEOUT":        &o.timeouts.idle,
-	} {
-		if v := getenv(name); v != "" {
+	for _, t := range o.timeoutSettings() {
+		if v := getenv(t.env); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
-				return fmt.Errorf("%s: want a duration such as 10s, got %q", name, v)
+				return fmt.Errorf("%s: want a duration such as 10s, got %q", t.env, v)
 			}
-			*dst = d
+			*t.dst = d
 		}
 	}
 	if v := getenv("MOCKSERVER_MAX_BODY"); v != "" {
@@ -215,10 +225,9 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this token (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
 	fs.Int64Var(&o.maxBody, "max-body", o.maxBody, "largest request body accepted, in bytes; a larger one is answered 413 (env MOCKSERVER_MAX_BODY)")
-	fs.DurationVar(&o.timeouts.readHeader, "read-header-timeout", o.timeouts.readHeader, "time a client has to send its request headers (env MOCKSERVER_READ_HEADER_TIMEOUT)")
-	fs.DurationVar(&o.timeouts.read, "read-timeout", o.timeouts.read, "time a client has to send its whole request; a body still arriving is answered 408 (env MOCKSERVER_READ_TIMEOUT)")
-	fs.DurationVar(&o.timeouts.write, "write-timeout", o.timeouts.write, "time from the end of the request headers to the end of the answer (env MOCKSERVER_WRITE_TIMEOUT)")
-	fs.DurationVar(&o.timeouts.idle, "idle-timeout", o.timeouts.idle, "time a kept-alive connection may wait for its next request (env MOCKSERVER_IDLE_TIMEOUT)")
+	for _, t := range o.timeoutSettings() {
+		fs.DurationVar(t.dst, t.flag, *t.dst, t.usage+" (env "+t.env+")")
+	}
 	o.ciFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
@@ -230,9 +239,9 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	if o.maxBody <= 0 {
 		return fmt.Errorf("--max-body: want a positive number of bytes, got %d", o.maxBody)
 	}
-	for name, d := range map[string]time.Duration{"read-header-timeout": o.timeouts.readHeader, "read-timeout": o.timeouts.read, "write-timeout": o.timeouts.write, "idle-timeout": o.timeouts.idle} {
-		if d <= 0 {
-			return fmt.Errorf("--%s: want a positive duration, got %s", name, d)
+	for _, t := range o.timeoutSettings() {
+		if *t.dst <= 0 {
+			return fmt.Errorf("--%s: want a positive duration, got %s", t.flag, *t.dst)
 		}
 	}
 	if fs.NArg() > 0 {
@@ -380,11 +389,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}
 		return exitSpecs
 	}
-	for _, d := range srv.Documents() {
-		for _, w := range d.Warnings {
-			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
-		}
-	}
+	logProblems(srv.Documents(), log, func(d *spec.Document) []string { return d.Warnings })
 	for _, b := range srv.BadExamples() {
 		first := b.Violations[0]
 		log.Warn("example breaks its own schema", "file", b.File, "operation", b.Operation, "status", b.Status,
@@ -407,7 +412,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	validated := make(chan struct{})
 	go func() {
 		defer close(validated)
-		validateSpecs(ctx, srv.Documents(), log)
+		logProblems(srv.Documents(), log, func(d *spec.Document) []string { return d.Validate(ctx) })
 	}()
 	// A run ends once every warning is out, however soon it is stopped.
 	defer func() { <-validated }()
@@ -444,11 +449,13 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	return finish(live.Server(), o, stdout, stderr)
 }
 
-// validateSpecs logs the problems kin-openapi's checks find in the descriptions, served anyway.
-// It runs while requests are answered (these only read the descriptions too).
-func validateSpecs(ctx context.Context, docs []*spec.Document, log *slog.Logger) {
+// logProblems logs, as warnings, the problems problems finds in each description (served
+// anyway): the ones loading noted (Document.Warnings), or kin-openapi's checks
+// (Document.Validate), which can run while requests are answered (these only read the
+// descriptions too).
+func logProblems(docs []*spec.Document, log *slog.Logger, problems func(*spec.Document) []string) {
 	for _, d := range docs {
-		for _, w := range d.Validate(ctx) {
+		for _, w := range problems(d) {
 			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
 		}
 	}

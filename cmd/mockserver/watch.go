@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/mockserver/mockserver/mockserver"
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // watch reloads live whenever a file under paths changes (polled: no dependency, works on every
@@ -36,12 +38,7 @@ func watch(ctx context.Context, live *mockserver.Live, paths []string, every tim
 			continue
 		}
 		log.Info("reloaded", "operations", len(srv.Routes()), "descriptions", len(srv.Documents()))
-		for _, d := range srv.Documents() {
-			for _, w := range d.Warnings {
-				log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
-			}
-		}
-		validateSpecs(ctx, srv.Documents(), log)
+		logProblems(srv.Documents(), log, func(d *spec.Document) []string { return slices.Concat(d.Warnings, d.Validate(ctx)) })
 	}
 }
 
