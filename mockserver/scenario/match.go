@@ -237,30 +237,17 @@ func number(v any) (string, bool) {
 		s = strconv.FormatFloat(n, 'e', -1, 64)
 	case float32:
 		s = strconv.FormatFloat(float64(n), 'e', -1, 32)
-	case int:
-		s = strconv.FormatInt(int64(n), 10)
-	case int8:
-		s = strconv.FormatInt(int64(n), 10)
-	case int16:
-		s = strconv.FormatInt(int64(n), 10)
-	case int32:
-		s = strconv.FormatInt(int64(n), 10)
-	case int64:
-		s = strconv.FormatInt(n, 10)
-	case uint:
-		s = strconv.FormatUint(uint64(n), 10)
-	case uint8:
-		s = strconv.FormatUint(uint64(n), 10)
-	case uint16:
-		s = strconv.FormatUint(uint64(n), 10)
-	case uint32:
-		s = strconv.FormatUint(uint64(n), 10)
-	case uint64:
-		s = strconv.FormatUint(n, 10)
 	case json.Number:
 		s = string(n)
 	default:
-		return "", false
+		switch rv := reflect.ValueOf(v); rv.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			s = strconv.FormatInt(rv.Int(), 10)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			s = strconv.FormatUint(rv.Uint(), 10)
+		default:
+			return "", false
+		}
 	}
 	c, err := canonical(s)
 	if err != nil { // NaN, Inf or a malformed json.Number: equal only to itself
