@@ -1,7 +1,7 @@
 // Command mockserver serves OpenAPI descriptions as a validating mock.
 //
 //	mockserver [flags]                   serve specs/ on 127.0.0.1:4010
-//	mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC…   Prism-compatible
+//	mockserver mock [prism mock flags] SPEC…   Prism's command line (prism.go)
 package main
 
 import (

@@ -99,8 +99,7 @@ func (l *listFlag) Set(v string) error {
 
 // run is the whole program, testable: it returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	o := options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info",
-		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute}}
+	o := defaultOptions()
 	if err := o.fromEnv(getenv); err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
@@ -108,24 +107,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "validate" {
 		return validate(ctx, o, args[1:], stdout, stderr)
 	}
+	if code, stop := o.parseArgs(args, stdout, stderr); stop {
+		return code
+	}
+	return serve(ctx, o, stdout, stderr)
+}
+
+func defaultOptions() options {
+	return options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info",
+		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute}}
+}
+
+// parseArgs reads the command line, either form, over the defaults and the environment
+// already in o. stop says the program ends here (help, version, bad usage) with code.
+func (o *options) parseArgs(args []string, stdout, stderr io.Writer) (code int, stop bool) {
+	var noEffect []string
 	var err error
 	if len(args) > 0 && args[0] == "mock" {
-		err = o.parsePrism(args[1:], stderr)
+		noEffect, err = o.parsePrism(args[1:], stderr)
 	} else {
 		err = o.parse(args, stderr)
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, true
+	case errors.Is(err, errVersion):
+		fmt.Fprintln(stdout, "mockserver", version())
+		return exitOK, true
+	case err != nil:
 		fmt.Fprintln(stderr, "mockserver:", err)
-		return exitUsage
+		return exitUsage, true
 	}
 	if o.port < 0 || o.port > 65535 {
 		fmt.Fprintf(stderr, "mockserver: port %d out of range 0-65535\n", o.port)
-		return exitUsage
+		return exitUsage, true
 	}
-	return serve(ctx, o, stdout, stderr)
+	if len(noEffect) > 0 {
+		fmt.Fprintln(stderr, "mockserver: accepted without effect:", strings.Join(noEffect, ", "))
+	}
+	return 0, false
 }
 
 func (o *options) fromEnv(getenv func(string) string) error {
@@ -230,7 +250,7 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	}
 	o.ciFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] SPEC...\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [prism mock flags] SPEC...   (mockserver mock --help lists them)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -250,74 +270,9 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	return nil
 }
 
-// parsePrism reads Prism's `prism mock` command line, so that scripts written for it work
-// unchanged. Flags may come before or after the description.
-func (o *options) parsePrism(args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mockserver mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	for _, n := range []string{"h", "host"} {
-		fs.StringVar(&o.host, n, o.host, "address to listen on")
-	}
-	for _, n := range []string{"p", "port"} {
-		fs.IntVar(&o.port, n, o.port, "port to listen on")
-	}
-	for _, n := range []string{"d", "dynamic"} {
-		fs.BoolVar(&o.dynamic, n, o.dynamic, "generate bodies from schemas")
-	}
-	fs.BoolVar(&o.cors, "cors", o.cors, "CORS")
-	fs.BoolVar(&o.errors, "errors", o.errors, "answer 500 when an example breaks its schema")
-	fs.StringVar(&o.seed, "seed", o.seed, "seed for generated data")
-	o.ciFlags(fs)
-	var verbosity string
-	for _, n := range []string{"v", "verboseLevel"} {
-		fs.StringVar(&verbosity, n, "", "log level (trace, debug, info, warn, error, silent)")
-	}
-	var multiprocess bool
-	for _, n := range []string{"m", "multiprocess"} {
-		fs.BoolVar(&multiprocess, n, false, "accepted for compatibility; mockserver is one process")
-	}
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mockserver mock [-h HOST] [-p PORT] [-d] [--cors=false] [--errors] [--seed S] [-v LEVEL] SPEC...\n")
-		fs.PrintDefaults()
-	}
-	var specs []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		specs = append(specs, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(specs) == 0 {
-		return errors.New("mock: missing the description to serve (mockserver mock SPEC)")
-	}
-	o.specs = specs
-	// Prism's levels: trace, debug, info, success, warn, error, fatal, silent.
-	switch verbosity {
-	case "":
-	case "trace", "debug":
-		o.logLevel = "debug"
-	case "info", "success":
-		o.logLevel = "info"
-	case "warn":
-		o.logLevel = "warn"
-	case "error", "fatal":
-		o.logLevel = "error"
-	case "silent":
-		o.logLevel = "error"
-		o.quiet = true
-	default:
-		return fmt.Errorf("-v: want trace, debug, info, success, warn, error, fatal or silent, got %q", verbosity)
-	}
-	return nil
-}
-
 // ciFlags are the flags of a CI run, in both command-line forms.
 func (o *options) ciFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.coverageOut, "coverage-out", o.coverageOut, "at shutdown, write contract coverage to FILE.json and FILE.xml (JUnit) (env MOCKSERVER_COVERAGE_OUT)")
+	fs.StringVar(&o.coverageOut, "coverage-out", o.coverageOut, "at shutdown, write contract coverage to `FILE`.json and FILE.xml (JUnit) (env MOCKSERVER_COVERAGE_OUT)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", o.failOnViolation, "exit 3 at shutdown if any request broke its contract (env MOCKSERVER_FAIL_ON_VIOLATION)")
 }
 
