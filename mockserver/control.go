@@ -183,8 +183,8 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request, ps httprouter
 		return
 	}
 	sh := s.shapes[ref.Resource]
-	if sh.KeyProperty != "" {
-		rec[sh.KeyProperty] = typedID(sh, ref.ID)
+	if v, ok := s.keyValue(sh, ref.ID); ok {
+		rec[sh.KeyProperty] = v
 	}
 	status := http.StatusOK
 	_, err = s.store.Update(controlSession(r), ref, func(_ state.Record, exists bool, _ state.View) (state.Record, error) {

@@ -3,7 +3,7 @@ package mockserver
 import "net/http"
 
 // exposedHeaders are the response headers a browser app may read.
-const exposedHeaders = HeaderOperation + ", " + HeaderSource + ", " + HeaderExample + ", " + HeaderViolations + ", " + HeaderWarning + ", " + HeaderScenario +
+const exposedHeaders = HeaderOperation + ", " + HeaderSource + ", " + HeaderExample + ", " + HeaderViolations + ", " + HeaderPrismViolations + ", " + HeaderWarning + ", " + HeaderScenario +
 	", Allow, WWW-Authenticate, Retry-After, Location, Link, ETag"
 
 // preflight answers a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)

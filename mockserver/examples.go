@@ -187,9 +187,13 @@ func (s *Server) serveExample(x *exchange, media *openapi3.MediaType, rep *reply
 		return problemReply(p, SourceMock)
 	default:
 		rep.Header[HeaderWarning] = []string{s.warnings[exampleKey{media, name}]}
+		rep.ExampleViolations = bad
 		if s.cfg.InvalidExamples == InvalidExamplesGenerate {
 			return s.generated(x, media, rep) // a bad example always has a schema
 		}
+	}
+	if textual(rep.MediaType) && structured(exampleValue(media, name)) {
+		return notText(x, rep.MediaType, fmt.Sprintf("the example %q", name))
 	}
 	rep.Source, rep.Example = source, name
 	k := exampleEncoding{exampleKey{media, name}, body.IsJSON(rep.MediaType)}

@@ -115,12 +115,22 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 			res = g
 		}
 	}
+	if res.Status == http.StatusNotFound && strings.Contains(path, "//") {
+		// An empty segment where a path parameter stands (/users//posts) names the operation
+		// all the same: validation then reports the empty parameter (422), not a 404.
+		if alt := s.router.Match(r.Method, fillEmptySegments(path)); alt.Status == 0 && slices.ContainsFunc(alt.Params, func(p route.Param) bool { return p.Value == emptySegment }) {
+			res = alt
+		}
+	}
 	if res.Status != 0 {
 		return nil, s.missReply(r, res)
 	}
 	rt := s.routes[res.Value]
 	params := make(map[string]string, len(res.Params))
 	for _, p := range res.Params {
+		if p.Value == emptySegment {
+			p.Value = ""
+		}
 		params[p.Name] = p.Value
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
@@ -130,6 +140,18 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 	}
 	return &exchange{op: rt.op, r: r, path: path, query: query, params: params,
 		latency: scenario.Delay{Min: s.cfg.LatencyMin, Max: max(s.cfg.LatencyMin, s.cfg.LatencyMax)}}, nil
+}
+
+// emptySegment stands in an empty path segment while the path is matched again; no client can
+// send it (a control character is never part of an escaped path).
+const emptySegment = "\x00"
+
+// fillEmptySegments puts emptySegment in every empty segment of path but a trailing one.
+func fillEmptySegments(path string) string {
+	for strings.Contains(path, "//") {
+		path = strings.ReplaceAll(path, "//", "/"+emptySegment+"/")
+	}
+	return path
 }
 
 func lenientQuery(raw string) url.Values {

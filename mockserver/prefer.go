@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,9 @@ type preference struct {
 	Scenario string
 }
 
+// preferKeys are the preferences the mock understands.
+var preferKeys = [...]string{"code", "example", "dynamic", "seed", "delay", "fault", "scenario"}
+
 // preferQueryKeys are the query fallbacks; they are not part of the client's real query and are
 // removed before validation.
 var preferQueryKeys = [...]string{"__code", "__example", "__dynamic", "__seed", "__delay", "__fault", "__scenario"}
@@ -34,8 +38,15 @@ var preferQueryKeys = [...]string{"__code", "__example", "__dynamic", "__seed", 
 // for a 400, never ignored: a QA engineer must know the mock did not do what was asked.
 func parsePrefer(h http.Header, q url.Values) (preference, string) {
 	var p preference
+	var seen [len(preferKeys)]bool // the preferences met so far: only the first of each counts (RFC 7240)
 	set := func(k, v string) string {
-		switch strings.ToLower(k) {
+		k = strings.ToLower(k)
+		i := slices.Index(preferKeys[:], k)
+		if i < 0 || seen[i] {
+			return "" // not ours, or not the first
+		}
+		seen[i] = true
+		switch k {
 		case "code":
 			// 1xx are not final responses: a mock cannot answer with one.
 			n, err := strconv.Atoi(v)

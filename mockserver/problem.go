@@ -12,10 +12,24 @@ type Violation struct {
 	// followed by the parameter name and the path inside the value, e.g.
 	// ["body","avatar","modelResource","id"] or ["query","filter","inviteType"].
 	Location []string `json:"location"`
+	// Severity is Prism's: "Error" (the default, written when empty) or "Warning".
+	Severity string `json:"severity"`
 	// Code is a stable machine-readable reason, e.g. "required", "type", "format", "pattern",
 	// "enum", "security", "content-type".
 	Code    string `json:"code"`
 	Message string `json:"message"`
+}
+
+// violationError is the severity of a violation, as Prism names it.
+const violationError = "Error"
+
+// MarshalJSON writes the violation with its severity, "Error" unless set.
+func (v Violation) MarshalJSON() ([]byte, error) {
+	type plain Violation
+	if v.Severity == "" {
+		v.Severity = violationError
+	}
+	return json.Marshal(plain(v))
 }
 
 // problem is an RFC 9457 problem details object.

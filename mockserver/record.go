@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -57,7 +58,7 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 			violations = x.val.Violations
 		}
 		for _, v := range violations {
-			e.Violations = append(e.Violations, journal.Violation(v))
+			e.Violations = append(e.Violations, journal.Violation{Location: v.Location, Severity: cmp.Or(v.Severity, violationError), Code: v.Code, Message: v.Message})
 		}
 		what := rep.Source
 		if rep.Example != "" {

@@ -91,9 +91,10 @@ func params(segs []string) []string {
 
 // inferResources binds every operation of the descriptions to a resource, where the paths say
 // so: `/things/{id}` is an item of "things", `/things` its collection; a literal path whose
-// GET answers an array is a collection too; other literal paths that read or write one object
-// (PUT /user/settings/image) are singletons kept per caller. Actions (POST on an item, or on a
-// literal path with no item beside it) are stateless.
+// GET answers an array is a collection too; a literal path the description writes, whose
+// record is an object (PUT /user/settings/image, Stripe's GET+POST /v1/account), is a
+// singleton kept per caller (see singletonOps). Actions (POST on an item, or on a literal path
+// with no item beside it) and literal paths that are only read (GET /health) are stateless.
 func inferResources(docs []*spec.Document) (map[*spec.Operation]*binding, map[string]*resourceShape) {
 	bindings := map[*spec.Operation]*binding{}
 	shapes := map[string]*resourceShape{}
@@ -109,6 +110,7 @@ func inferResources(docs []*spec.Document) (map[*spec.Operation]*binding, map[st
 			}
 		}
 		names := resourceNames(d, items)
+		singles := singletonOps(d, items)
 		for coll, n := range names {
 			// Names are global: a name another description already has is qualified with
 			// this description's file name ("community:user").
@@ -143,7 +145,7 @@ func inferResources(docs []*spec.Document) (map[*spec.Operation]*binding, map[st
 					if op.Method != "OPTIONS" && op.Method != "HEAD" && op.Method != "TRACE" {
 						b.Kind = kindCollection
 					}
-				case op.Method == "GET" || op.Method == "PUT" || op.Method == "PATCH" || op.Method == "DELETE":
+				case singles[op]:
 					b.Kind = kindSingleton
 				}
 			}
@@ -200,16 +202,160 @@ func inferResources(docs []*spec.Document) (map[*spec.Operation]*binding, map[st
 	return bindings, shapes
 }
 
-// opOrder sorts operations so that a resource's shape comes from its item GET when there is one.
+// opOrder sorts operations so that a resource's shape comes from its item GET when there is one
+// (on one path, a PUT's answer before a PATCH's: never a tie, whatever the map order).
 func opOrder(op *spec.Operation) string {
-	rank := "2"
+	rank, tie := "2", op.Method
 	switch op.Method {
 	case "GET":
 		rank = "0"
-	case "PUT", "PATCH":
-		rank = "1"
+	case "PUT":
+		rank, tie = "1", "0"
+	case "PATCH":
+		rank, tie = "1", "1"
 	}
-	return op.Doc.File + "\x00" + rank + "\x00" + op.Path
+	return op.Doc.File + "\x00" + rank + "\x00" + op.Path + "\x00" + tie
+}
+
+// singletonOps finds the operations of d that read or write a singleton. A literal path that
+// is no collection (no item path beside it, its GET answers no array) holds one record per
+// caller only when the description writes it — a PUT, a PATCH, or a POST that sends the record
+// its GET answers — and the record is an object: the GET's success schema, else the first
+// writer's. A path that is only read (GET /health, GET /ping) is no state: its examples answer.
+// Bound are the path's GET, PUT, PATCH, DELETE and writing POST, each only when what it answers
+// is the record (no body, or an object).
+func singletonOps(d *spec.Document, items map[string]bool) map[*spec.Operation]bool {
+	byPath := map[string]map[string]*spec.Operation{} // literal path → method → operation
+	for _, op := range d.Ops {
+		segs := segments(op.Path)
+		if len(segs) == 0 || strings.Contains(segs[len(segs)-1], "{") {
+			continue
+		}
+		coll := strings.Join(segs, "/")
+		if items[coll] {
+			continue
+		}
+		if byPath[coll] == nil {
+			byPath[coll] = map[string]*spec.Operation{}
+		}
+		if byPath[coll][op.Method] == nil { // "/a" and "/a/": the first, in path order
+			byPath[coll][op.Method] = op
+		}
+	}
+	out := map[*spec.Operation]bool{}
+	for _, ops := range byPath { // each path decides alone: the order does not matter
+		get := ops["GET"]
+		if get != nil && answersArray(get) {
+			continue // a list: a collection
+		}
+		var post *spec.Operation
+		var record *openapi3.SchemaRef
+		if get != nil {
+			record = successSchema(get)
+			if record != nil && postWrites(ops["POST"], record) {
+				post = ops["POST"]
+			}
+		}
+		writers := []*spec.Operation{ops["PUT"], ops["PATCH"], post}
+		written := false
+		for _, w := range writers {
+			if w == nil {
+				continue
+			}
+			written = true
+			if record == nil {
+				record = successSchema(w)
+			}
+		}
+		if !written || !isObject(record, 0) {
+			continue
+		}
+		for _, op := range []*spec.Operation{get, ops["PUT"], ops["PATCH"], ops["DELETE"], post} {
+			if op == nil {
+				continue
+			}
+			if s := successSchema(op); s == nil || isObject(s, 0) {
+				out[op] = true
+			}
+		}
+	}
+	return out
+}
+
+// postWrites reports whether a POST on a singleton's path writes the record its GET answers:
+// it answers that record, or sends it, and what it sends names some of the record's
+// properties. A POST sending something else (a search query, credentials) is an action.
+func postWrites(post *spec.Operation, record *openapi3.SchemaRef) bool {
+	if post == nil || record == nil || record.Value == nil {
+		return false
+	}
+	sent := requestSchema(post)
+	if sent == nil || sent.Value == nil || (!sameSchema(sent, record) && !sameSchema(successSchema(post), record)) {
+		return false
+	}
+	for name := range sent.Value.Properties {
+		if record.Value.Properties[name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// requestSchema is the schema of the operation's request body, in its first media type.
+func requestSchema(op *spec.Operation) *openapi3.SchemaRef {
+	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
+		return nil
+	}
+	content := op.Op.RequestBody.Value.Content
+	for _, mt := range orderedMediaTypes(content) {
+		if m := content[mt]; m != nil && m.Schema != nil && m.Schema.Value != nil {
+			return m.Schema
+		}
+	}
+	return nil
+}
+
+// sameSchema reports whether a and b are one schema: the same component, or the same value.
+func sameSchema(a, b *openapi3.SchemaRef) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return (a.Value != nil && a.Value == b.Value) || (a.Ref != "" && a.Ref == b.Ref)
+}
+
+// isObject reports whether a schema describes JSON objects only: type object, or no type with
+// properties, or a composition of objects.
+func isObject(s *openapi3.SchemaRef, depth int) bool {
+	if s == nil || s.Value == nil || depth > 8 {
+		return false
+	}
+	v := s.Value
+	switch {
+	case v.Type.Includes("object"):
+		return true
+	case !v.Type.IsEmpty():
+		return false
+	case len(v.Properties) > 0 || v.AdditionalProperties.Schema != nil:
+		return true
+	}
+	for _, sub := range v.AllOf {
+		if isObject(sub, depth+1) {
+			return true
+		}
+	}
+	for _, alts := range []openapi3.SchemaRefs{v.AnyOf, v.OneOf} {
+		if len(alts) == 0 {
+			continue
+		}
+		all := true
+		for _, sub := range alts {
+			all = all && isObject(sub, depth+1)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // resourceNames names each collection template by its last literal segment, adding enclosing

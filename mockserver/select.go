@@ -78,7 +78,10 @@ type reply struct {
 	HasBody   bool   // false for responses without content
 	Source    string
 	Example   string // the example's name, when Source is example
-	Problem   *problem
+	// ExampleViolations are the ways the served example breaks its own schema (reported to
+	// the client in Prism's sl-violations header, as response violations).
+	ExampleViolations []Violation
+	Problem           *problem
 }
 
 // choose decides the response: the status (client preference, or the invalid-request ladder),
@@ -97,6 +100,16 @@ func (s *Server) choose(x *exchange) *reply {
 			p := newProblem(http.StatusNotFound, fmt.Sprintf("operation %s documents no response %s", x.op.ID, x.pref.Code))
 			p.Operation = x.op.ID
 			p.Choices = responseKeys(responses)
+			return problemReply(p, SourceMock)
+		}
+	}
+	if x.pref.Scenario != "" {
+		if _, ok := s.scenarios.Get(x.pref.Scenario); !ok {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("no scenario %q", x.pref.Scenario))
+			p.Operation = x.op.ID
+			for _, sc := range s.scenarios.List() {
+				p.Choices = append(p.Choices, sc.Name)
+			}
 			return problemReply(p, SourceMock)
 		}
 	}
@@ -141,6 +154,8 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 	switch {
 	case x.val.Security:
 		status, ladder = http.StatusUnauthorized, []int{http.StatusUnauthorized}
+	case x.val.NoBody:
+		status, ladder = http.StatusUnsupportedMediaType, []int{415}
 	case x.val.UnsupportedMediaType:
 		status, ladder = http.StatusUnsupportedMediaType, []int{415, 422, 400}
 	default:
@@ -151,7 +166,7 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 			return s.invalidFromSpec(x, key, code)
 		}
 	}
-	if !x.val.Security && usable(responses, "default") {
+	if !x.val.Security && !x.val.NoBody && usable(responses, "default") {
 		return s.invalidFromSpec(x, "default", status)
 	}
 	return s.invalidProblem(x, status)
@@ -189,6 +204,8 @@ func invalidDetail(v *validation) string {
 	switch {
 	case v.Security:
 		return "the request does not carry the credentials the operation requires"
+	case v.NoBody:
+		return "the operation accepts no request body"
 	case v.UnsupportedMediaType:
 		return "the request body's media type is not one the operation accepts"
 	}
@@ -240,7 +257,8 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 	if x.pref.Dynamic != nil {
 		dynamic = *x.pref.Dynamic
 	}
-	if !dynamic {
+	if !dynamic || media.Schema == nil {
+		// Without a schema there is nothing to generate from: the example answers, dynamic or not.
 		if name, _, ok := s.firstExample(media); ok {
 			return s.serveExample(x, media, rep, name, source)
 		}
@@ -256,13 +274,29 @@ func (s *Server) generated(x *exchange, media *openapi3.MediaType, rep *reply) *
 	}
 	rep.Source = SourceGenerated
 	seed := s.seed(x, seedStatus(rep.Status))
-	k := generatedKey{media.Schema, seed, body.IsJSON(rep.MediaType)}
-	if raw, ok := s.generatedBodies.get(k); ok {
-		rep.Raw = raw
-		return rep
+	// An answer that tells what was wrong with the request depends on more than the seed.
+	var violations []Violation
+	if rep.Status >= 400 && x.val != nil {
+		violations = x.val.Violations
 	}
-	rep.Raw = encodeBody(rep.MediaType, s.gens[x.op.Doc].Value(media.Schema, seed, generate.Response))
-	s.generatedBodies.put(k, rep.Raw)
+	k := generatedKey{media.Schema, seed, body.IsJSON(rep.MediaType)}
+	if len(violations) == 0 {
+		if raw, ok := s.generatedBodies.get(k); ok {
+			rep.Raw = raw
+			return rep
+		}
+	}
+	v := s.gens[x.op.Doc].Value(media.Schema, seed, generate.Response)
+	if textual(rep.MediaType) && structured(v) {
+		return notText(x, rep.MediaType, "the data generated from the schema")
+	}
+	if rep.Status >= 400 {
+		v = s.errorBody(media.Schema, v, newErrorTexts(rep.Status, violations))
+	}
+	rep.Raw = encodeBody(rep.MediaType, v)
+	if len(violations) == 0 {
+		s.generatedBodies.put(k, rep.Raw)
+	}
 	return rep
 }
 

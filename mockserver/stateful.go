@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockserver/mockserver/mockserver/body"
 	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/spec"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
 
@@ -116,14 +117,18 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 			return rep
 		}
 		return s.stateReply(x, http.MethodDelete, gone, nil)
-	case http.MethodPut, http.MethodPatch:
+	case http.MethodPut, http.MethodPatch, http.MethodPost:
+		// PUT replaces the record; PATCH merges into it; POST (a singleton's writer, as
+		// Stripe's POST /v1/account) merges into it, or creates it when there is none.
 		patch, ok := s.bodyObject(x, sh)
 		if !ok {
 			return nil
 		}
-		if x.r.Method == http.MethodPatch {
+		merge := x.r.Method != http.MethodPut
+		if merge {
 			s.load(x, sh, ref) // an open resource's record exists from its first touch
 		}
+		key := s.recordKey(x, sh, ref, patch)
 		rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
 			if x.r.Method == http.MethodPatch && !exists {
 				return nil, errAbsent
@@ -134,10 +139,10 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 				}
 			}
 			next := patch
-			if x.r.Method == http.MethodPatch {
+			if merge && exists {
 				next = mergePatch(maps.Clone(cur), patch).(map[string]any) // cur's own values stay for maintain
 			}
-			s.maintain(sh, next, cur, ref.ID)
+			s.maintain(sh, next, cur, key)
 			if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
 				return nil, err
 			}
@@ -181,12 +186,13 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 		for attempt := 0; attempt < 64; attempt++ { // a PUT may have taken the next id
 			id := s.newID(x, sh, b.Resource, scope, attempt)
 			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}
+			key := s.recordKey(x, sh, ref, body)
 			rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
 				if exists {
 					return nil, errTaken
 				}
 				next := body
-				s.maintain(sh, next, nil, id)
+				s.maintain(sh, next, nil, key)
 				if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
 					return nil, err
 				}
@@ -221,7 +227,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 			if sh.KeyProperty != "" {
 				id = scalarString(cur[sh.KeyProperty])
 			}
-			s.maintain(sh, next, cur, id)
+			s.maintain(sh, next, cur, nil) // the key stays the record's own
 			if err := s.checkUnique(b.Resource, state.Ref{Resource: b.Resource, Scope: scope, ID: id}, next, v); err != nil {
 				return nil, err
 			}
@@ -256,8 +262,8 @@ func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Reco
 	if !ok {
 		return nil, nil, false
 	}
-	if sh.KeyProperty != "" {
-		gen[sh.KeyProperty] = typedID(sh, ref.ID)
+	if v, ok := s.keyValue(sh, ref.ID); ok {
+		gen[sh.KeyProperty] = v // else the key stays as the example or generation made it
 	}
 	_, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, _ state.View) (state.Record, error) {
 		if exists {
@@ -539,13 +545,14 @@ var (
 	updatedRe = regexp.MustCompile(`^(updated|modified|last_?modified|changed)(_?(at|on|date|time|timestamp))?$`)
 )
 
-// maintain sets what a server maintains: the key property, creation and update times.
-func (s *Server) maintain(sh *resourceShape, next, prev state.Record, id string) {
-	if sh.KeyProperty != "" && id != "" {
+// maintain sets what a server maintains: the key property (prev's, else key; nil key leaves
+// next's as it is), creation and update times.
+func (s *Server) maintain(sh *resourceShape, next, prev state.Record, key any) {
+	if sh.KeyProperty != "" {
 		if prev != nil && prev[sh.KeyProperty] != nil {
 			next[sh.KeyProperty] = prev[sh.KeyProperty]
-		} else {
-			next[sh.KeyProperty] = typedID(sh, id)
+		} else if key != nil {
+			next[sh.KeyProperty] = key
 		}
 	}
 	if len(sh.times) == 0 {
@@ -602,18 +609,81 @@ func timeValue(s *openapi3.Schema, t time.Time) any {
 	return t.Format(time.RFC3339)
 }
 
-// typedID converts a path id to the key property's type.
+// typedID converts a path id to the key property's type (it may still not fit the property:
+// keyValue checks).
 func typedID(sh *resourceShape, id string) any {
 	if sh.Schema == nil || sh.Schema.Value == nil {
 		return id
 	}
 	p := sh.Schema.Value.Properties[sh.KeyProperty]
-	if p != nil && p.Value != nil && p.Value.Type.Is("integer") {
-		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-			return n
+	if p != nil && p.Value != nil {
+		switch {
+		case p.Value.Type.Is("integer"):
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				return n
+			}
+		case p.Value.Type.Is("number"):
+			if f, err := strconv.ParseFloat(id, 64); err == nil {
+				return f
+			}
 		}
 	}
 	return id
+}
+
+// keyValue is id as the value of the record's key property, when it fits the record schema:
+// an anonymous caller's singleton ("") has none, and a token is no integer id.
+func (s *Server) keyValue(sh *resourceShape, id string) (any, bool) {
+	if sh.KeyProperty == "" || id == "" {
+		return nil, false
+	}
+	v := typedID(sh, id)
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return v, true
+	}
+	p := sh.Schema.Value.Properties[sh.KeyProperty]
+	if p == nil { // an undeclared key: only where the record allows more properties
+		ap := sh.Schema.Value.AdditionalProperties
+		switch {
+		case ap.Schema != nil:
+			p = ap.Schema
+		case ap.Has != nil && !*ap.Has:
+			return nil, false
+		default:
+			return v, true
+		}
+	}
+	if p.Value == nil {
+		return v, true
+	}
+	opts := s.validate.responseOpts
+	if spec.Needs2020(p) {
+		opts = s.validate.responseOpts2020
+	}
+	return v, p.Value.VisitJSON(v, opts...) == nil
+}
+
+// recordKey is the key property's value for a record written at ref: the id when it fits
+// (keyValue); else what the client sent stays (nil), or the record's stored key, or the key
+// of the record nobody wrote (its example, else generated), so that the record keeps its
+// schema. nil leaves the key as next has it.
+func (s *Server) recordKey(x *exchange, sh *resourceShape, ref state.Ref, next state.Record) any {
+	if sh.KeyProperty == "" {
+		return nil
+	}
+	if v, ok := s.keyValue(sh, ref.ID); ok {
+		return v
+	}
+	if next[sh.KeyProperty] != nil || sh.Schema == nil {
+		return nil
+	}
+	if rec, _, ok := s.store.Peek(x.session, ref); ok && rec[sh.KeyProperty] != nil {
+		return rec[sh.KeyProperty]
+	}
+	if base, ok := s.baseRecord(x, sh, ref); ok {
+		return base[sh.KeyProperty]
+	}
+	return nil
 }
 
 // newID makes the id of a created record: the next integer, or a deterministic uuid or string.

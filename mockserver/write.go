@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,6 +19,9 @@ const (
 	HeaderViolations = "X-Mock-Violations" // the request's contract violations, as a JSON array
 	HeaderWarning    = "X-Mock-Warning"    // something the client should know about the answer
 	HeaderScenario   = "X-Mock-Scenario"   // the scenario that answered
+	// HeaderPrismViolations carries the same violations in Prism's form: each location starts
+	// with "request" (the client's) or "response" (the description's own example).
+	HeaderPrismViolations = "Sl-Violations"
 )
 
 // maxViolationsHeader bounds the X-Mock-Violations header; past it, entries are dropped and
@@ -54,8 +58,15 @@ func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, lengt
 	}
 	if x != nil {
 		h[HeaderOperation] = []string{x.op.ID}
-		if x.val != nil && len(x.val.Violations) > 0 {
-			h[HeaderViolations] = []string{violationsHeader(x.val.Violations)}
+		var req []Violation
+		if x.val != nil {
+			req = x.val.Violations
+		}
+		if len(req) > 0 {
+			h[HeaderViolations] = []string{violationsHeader(req, "")}
+		}
+		if len(req) > 0 || len(rep.ExampleViolations) > 0 {
+			h[HeaderPrismViolations] = []string{prismViolationsHeader(req, rep.ExampleViolations)}
 		}
 		if x.scenario != "" {
 			h[HeaderScenario] = []string{x.scenario}
@@ -104,28 +115,74 @@ func encodeBody(mediaType string, v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// violationsHeader encodes as many violations as fit in maxViolationsHeader bytes.
-func violationsHeader(vs []Violation) string {
+// textual reports whether mediaType is a text type other than JSON or XML: a body of that type
+// is written as text, so only a string, a number or a boolean can be.
+func textual(mediaType string) bool {
+	return len(mediaType) > 5 && strings.EqualFold(mediaType[:5], "text/") && !strings.Contains(mediaType, "json") && !strings.Contains(mediaType, "xml")
+}
+
+// structured reports whether v is an object or an array, which no text type can carry.
+func structured(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+// notText is the answer when the value to send is an object or an array and the media type is
+// text: a 500 saying why, never JSON labelled as text (Prism answers 500 too).
+func notText(x *exchange, mediaType string, what string) *reply {
+	p := newProblem(http.StatusInternalServerError, fmt.Sprintf("%s of %s is an object or an array, which cannot be written as %s", what, x.op.ID, mediaType))
+	p.Operation = x.op.ID
+	return problemReply(p, SourceMock)
+}
+
+// violationsHeader encodes as many violations as fit in maxViolationsHeader bytes, each
+// location preceded by prefix when it is not "".
+func violationsHeader(vs []Violation, prefix string) string {
 	var b strings.Builder
 	b.WriteByte('[')
-	for i, v := range vs {
+	n := appendViolations(&b, vs, prefix, 0)
+	if n == 0 && len(vs) > 0 {
+		return `[{"location":[],"severity":"Error","code":"truncated","message":"violations too long for a header; see the response body or the journal"}]`
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// prismViolationsHeader is Prism's sl-violations header: the request's violations under
+// "request", the served example's under "response" (they start with "response" already).
+func prismViolationsHeader(req, resp []Violation) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	n := appendViolations(&b, req, "request", 0)
+	appendViolations(&b, resp, "", n)
+	b.WriteByte(']')
+	return b.String()
+}
+
+// appendViolations writes vs as JSON array elements while they fit in maxViolationsHeader
+// bytes; written is how many elements b holds already. It returns the new count.
+func appendViolations(b *strings.Builder, vs []Violation, prefix string, written int) int {
+	for _, v := range vs {
+		if prefix != "" {
+			v.Location = append([]string{prefix}, v.Location...)
+		}
 		e, err := json.Marshal(v)
 		if err != nil {
 			continue
 		}
 		if b.Len()+len(e)+2 > maxViolationsHeader {
-			if i == 0 {
-				return `[{"location":[],"code":"truncated","message":"violations too long for a header; see the response body or the journal"}]`
-			}
 			break
 		}
-		if i > 0 {
+		if written > 0 {
 			b.WriteByte(',')
 		}
 		b.Write(e)
+		written++
 	}
-	b.WriteByte(']')
-	return b.String()
+	return written
 }
 
 func writeProblem(w http.ResponseWriter, p *problem) {

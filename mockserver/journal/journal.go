@@ -10,6 +10,7 @@ import (
 // Violation is one way a request broke its contract.
 type Violation struct {
 	Location []string `json:"location"`
+	Severity string   `json:"severity"` // Prism's: "Error" or "Warning"
 	Code     string   `json:"code"`
 	Message  string   `json:"message"`
 }

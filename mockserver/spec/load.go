@@ -300,7 +300,46 @@ func loadSwagger2(data []byte, loader *openapi3.Loader, location *url.URL) (*ope
 	if err := json.Unmarshal(data, &doc2); err != nil {
 		return nil, err
 	}
-	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
+	doc3, err := openapi2conv.ToV3WithLoader(&doc2, loader, location)
+	if err != nil {
+		return nil, err
+	}
+	carryAllowEmptyValue(&doc2, doc3)
+	return doc3, nil
+}
+
+// carryAllowEmptyValue copies allowEmptyValue, which openapi2conv drops, onto the converted
+// query parameters: in Swagger 2.0 a query parameter may be sent empty only when it says so.
+func carryAllowEmptyValue(doc2 *openapi2.T, doc3 *openapi3.T) {
+	mark := func(from []*openapi2.Parameter, to openapi3.Parameters) {
+		for _, p := range from {
+			if p == nil || !p.AllowEmptyValue || p.In != openapi3.ParameterInQuery {
+				continue
+			}
+			if q := to.GetByInAndName(p.In, p.Name); q != nil {
+				q.AllowEmptyValue = true
+			}
+		}
+	}
+	if doc3.Components != nil {
+		for name, p := range doc2.Parameters {
+			if q := doc3.Components.Parameters[name]; p != nil && p.AllowEmptyValue && q != nil && q.Value != nil {
+				q.Value.AllowEmptyValue = true
+			}
+		}
+	}
+	for path, item2 := range doc2.Paths {
+		item3 := doc3.Paths.Value(path)
+		if item2 == nil || item3 == nil {
+			continue
+		}
+		mark(item2.Parameters, item3.Parameters)
+		for method, op2 := range item2.Operations() {
+			if op3 := item3.GetOperation(method); op2 != nil && op3 != nil {
+				mark(op2.Parameters, op3.Parameters)
+			}
+		}
+	}
 }
 
 // maxJSONSize bounds what nodeToJSON writes once aliases are expanded (an alias bomb).

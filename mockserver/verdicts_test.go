@@ -1,0 +1,252 @@
+package mockserver_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mockserver/mockserver/mockserver"
+	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
+)
+
+// verdictSpec is a minimal description with one operation per verdict the mock must get right.
+const verdictSpec = `openapi: 3.0.3
+info: {title: verdicts, version: "1"}
+paths:
+  /search:
+    get:
+      parameters:
+        - {name: q, in: query, required: true}
+        - {name: X-Trace, in: header, required: true}
+        - {name: filter, in: query, style: deepObject, explode: true,
+           schema: {type: object, properties: {size: {type: integer}}}}
+        - {name: expand, in: query, style: deepObject, explode: true,
+           schema: {type: array, items: {type: string, maxLength: 5}}}
+        - {name: created, in: query, style: deepObject, explode: true,
+           schema: {anyOf: [{type: object, properties: {gte: {type: integer}}}, {type: integer}]}}
+      responses:
+        '200': {description: ok, content: {application/json: {example: {ok: true}}}}
+  /avatars/{id}:
+    patch:
+      parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+      responses: {'204': {description: done}}
+  /users/{id}/posts:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {example: []}}}}
+  /ping:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {example: {pong: true}}}}
+  /upload:
+    post:
+      responses:
+        '200': {description: ok}
+        '415': {description: no body here, content: {application/json: {example: {why: described}}}}
+  /subscribe:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {callback: {type: string}, note: {type: string}}}
+            encoding: {callback: {allowReserved: false}}
+      responses: {'204': {description: done}}
+  /motd:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/plain: {schema: {type: string}, example: "hello"}
+  /stats:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/plain: {schema: {type: object}, example: {count: 1}}
+  /kubeconfig:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/yaml: {example: "apiVersion: v1"}
+  /things/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200': {description: ok, content: {application/json: {example: {id: 1}}}}
+        '404': {description: missing, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+        '422': {description: invalid, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+        '500': {description: broken}
+components:
+  schemas:
+    Error:
+      type: object
+      required: [title, detail, status]
+      properties:
+        title: {type: string}
+        detail: {type: string}
+        status: {type: integer}
+`
+
+const verdictSpec2 = `swagger: "2.0"
+info: {title: verdicts 2, version: "1"}
+paths:
+  /find:
+    get:
+      parameters:
+        - {name: q, in: query, type: string}
+        - {name: tag, in: query, type: string, allowEmptyValue: true}
+      responses:
+        '200': {description: ok, schema: {type: object}, examples: {application/json: {found: true}}}
+`
+
+// TestVerdicts checks, case by case, that valid requests pass, invalid ones fail at the right
+// place, and the documented answer is chosen.
+func TestVerdicts(t *testing.T) {
+	s := inlineServer(t, "verdicts.yaml", verdictSpec)
+	s2 := inlineServer(t, "verdicts2.yaml", verdictSpec2)
+	trace := map[string]string{"X-Trace": "t1"}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, c := range []struct {
+		name   string
+		h      http.Handler
+		q      req
+		status int
+		// viol is the violation expected ("location:code"); "" means none.
+		viol string
+	}{
+		{"absent optional deepObject params are not decoded", s, req{method: "GET", target: "/search?q=x", header: trace}, 200, ""},
+		{"deepObject object", s, req{method: "GET", target: "/search?q=x&filter[size]=3", header: trace}, 200, ""},
+		{"deepObject array and anyOf", s, req{method: "GET", target: "/search?q=x&expand[]=a&expand[]=b&created[gte]=1600000000", header: trace}, 200, ""},
+		{"deepObject anyOf as a plain value", s, req{method: "GET", target: "/search?q=x&created=5", header: trace}, 200, ""},
+		{"deepObject object breaks its schema", s, req{method: "GET", target: "/search?q=x&filter[size]=big", header: trace}, 422, "query.filter.size:type"},
+		{"deepObject array item breaks its schema", s, req{method: "GET", target: "/search?q=x&expand[]=toolong", header: trace}, 422, "query.expand.0:maxLength"},
+		{"required query without schema, absent", s, req{method: "GET", target: "/search", header: trace}, 422, "query.q:required"},
+		{"required header without schema, absent", s, req{method: "GET", target: "/search?q=1"}, 422, "header.X-Trace:required"},
+		{"uuid of version 0", s, req{method: "PATCH", target: "/avatars/00000000-0000-0000-0000-000000000007"}, 204, ""},
+		{"uuid of version 15, upper case", s, req{method: "PATCH", target: "/avatars/8F1C2A44-6B0E-FC9A-9D3E-2F5B7A1C0E11"}, 204, ""},
+		{"not a uuid", s, req{method: "PATCH", target: "/avatars/8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0e1z"}, 422, "path.id:format"},
+		{"empty path segment where a parameter stands", s, req{method: "GET", target: "/users//posts"}, 422, "path.id:empty"},
+		{"a body where the operation takes none", s, req{method: "GET", target: "/ping", body: `{"a":1}`, header: map[string]string{"Content-Type": "application/json"}}, 415, "body:content-type"},
+		{"reserved character unencoded where the encoding forbids it", s, req{method: "POST", target: "/subscribe", body: "callback=https://a.example/x&note=a/b", header: form}, 422, "body.callback:allowReserved"},
+		{"reserved character percent-encoded", s, req{method: "POST", target: "/subscribe", body: "callback=https%3A%2F%2Fa.example%2Fx&note=a/b", header: form}, 204, ""},
+		{"Swagger 2: empty value without allowEmptyValue", s2, req{method: "GET", target: "/find?q="}, 422, "query.q:empty"},
+		{"Swagger 2: empty value with allowEmptyValue", s2, req{method: "GET", target: "/find?tag="}, 200, ""},
+		{"Swagger 2: a value", s2, req{method: "GET", target: "/find?q=x"}, 200, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := do(t, c.h, c.q)
+			if res.status != c.status {
+				t.Fatalf("status %d, want %d; violations %v\n%s", res.status, c.status, locations(res.headerViolations(t)), res.body)
+			}
+			vs := res.headerViolations(t)
+			switch {
+			case c.viol == "" && len(vs) > 0:
+				t.Errorf("violations %v, want none", locations(vs))
+			case c.viol != "" && !strings.Contains(strings.Join(locations(vs), " "), c.viol):
+				t.Errorf("violations %v, want %s", locations(vs), c.viol)
+			}
+		})
+	}
+	t.Run("the described 415 answers a body sent where none is taken", func(t *testing.T) {
+		res := do(t, s, req{method: "POST", target: "/upload", body: `{"a":1}`, header: map[string]string{"Content-Type": "application/json"}})
+		if res.status != 415 || !strings.Contains(string(res.body), "described") {
+			t.Errorf("got %d %s, want the description's 415", res.status, res.body)
+		}
+	})
+}
+
+// TestTextMediaTypes checks that a string is written as text and that an object is never sent
+// as JSON labelled text.
+func TestTextMediaTypes(t *testing.T) {
+	s := inlineServer(t, "verdicts.yaml", verdictSpec)
+	res := do(t, s, req{method: "GET", target: "/motd"})
+	if res.status != 200 || string(res.body) != "hello" || !strings.HasPrefix(res.header.Get("Content-Type"), "text/plain") {
+		t.Errorf("string under text/plain: %d %q %s", res.status, res.body, res.header.Get("Content-Type"))
+	}
+	res = do(t, s, req{method: "GET", target: "/stats"})
+	if res.status != 500 || !strings.Contains(string(res.body), "cannot be written as text/plain") {
+		t.Errorf("object under text/plain: %d %s, want a 500 saying why", res.status, res.body)
+	}
+	res = do(t, s, req{method: "GET", target: "/kubeconfig", header: map[string]string{"Prefer": "dynamic=true"}})
+	if res.status != 200 || string(res.body) != "apiVersion: v1" || res.header.Get("Content-Type") != "application/yaml" {
+		t.Errorf("dynamic without a schema: %d %q %q, want the example", res.status, res.body, res.header.Get("Content-Type"))
+	}
+}
+
+// TestPreferFirstWins checks RFC 7240's rule (the first occurrence of a preference counts) and
+// that an unknown scenario is as loud as an unknown example.
+func TestPreferFirstWins(t *testing.T) {
+	s := inlineServer(t, "verdicts.yaml", verdictSpec)
+	for _, c := range []struct {
+		prefer string
+		status int
+	}{
+		{"code=404, code=500", 404},
+		{"code=404;code=500", 404},
+		{"code=404, code=nonsense", 404},
+		{"code=500, code=404", 500},
+	} {
+		if res := do(t, s, req{method: "GET", target: "/things/1", header: map[string]string{"Prefer": c.prefer}}); res.status != c.status {
+			t.Errorf("Prefer: %s: %d, want %d", c.prefer, res.status, c.status)
+		}
+	}
+	res := do(t, s, req{method: "GET", target: "/things/1", header: map[string]string{"Prefer": "scenario=NoSuchName"}})
+	if res.status != 404 || !strings.Contains(string(res.body), "NoSuchName") {
+		t.Errorf("unknown scenario: %d %s, want 404 naming it", res.status, res.body)
+	}
+}
+
+// TestErrorBodiesReadRight checks that generated error bodies say what the status means and,
+// for an invalid request, what was wrong — and still match their schema.
+func TestErrorBodiesReadRight(t *testing.T) {
+	s := inlineServer(t, "verdicts.yaml", verdictSpec)
+	res := do(t, s, req{method: "GET", target: "/things/1", header: map[string]string{"Prefer": "code=404"}})
+	body := res.json(t)
+	if res.status != 404 || body["title"] != "Not Found" || body["detail"] != "Not Found" || body["status"] != 404.0 {
+		t.Errorf("generated 404: %d %s", res.status, res.body)
+	}
+	res = do(t, s, req{method: "GET", target: "/things/seven"})
+	body = res.json(t)
+	if res.status != 422 || body["title"] != "Unprocessable Entity" || !strings.HasPrefix(body["detail"].(string), "path.id: ") {
+		t.Errorf("generated 422: %d %s", res.status, res.body)
+	}
+	// The Prism header: the same violations, located under "request", each with a severity.
+	var sl []mockserver.Violation
+	if err := json.Unmarshal([]byte(res.header.Get("Sl-Violations")), &sl); err != nil || len(sl) != 1 ||
+		strings.Join(sl[0].Location, ".") != "request.path.id" || sl[0].Severity != "Error" {
+		t.Errorf("sl-violations %q (%v)", res.header.Get("Sl-Violations"), err)
+	}
+}
+
+// TestStripeListCalls sends Stripe's paginated list calls as clients write them.
+func TestStripeListCalls(t *testing.T) {
+	file := filepath.Join(corpustest.Dir(t), "stripe-spec3.json")
+	s, err := mockserver.New(t.Context(), mockserver.Config{Specs: []string{file}, SkipSpecValidation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := map[string]string{"Authorization": "Bearer sk_test_123"}
+	for _, target := range []string{
+		"/v1/customers?limit=3",
+		"/v1/customers?limit=3&starting_after=cus_123",
+		"/v1/customers?limit=3&expand[]=data.default_source&expand[]=data.invoice_settings.default_payment_method",
+		"/v1/customers?created[gte]=1600000000&created[lt]=1700000000&limit=10",
+		"/v1/customers?created=1600000000",
+		"/v1/charges?limit=2&customer=cus_123&expand[]=data.customer",
+	} {
+		res := do(t, s, req{method: "GET", target: target, header: auth})
+		if res.status != 200 {
+			t.Errorf("GET %s: %d; violations %v", target, res.status, locations(res.headerViolations(t)))
+		}
+	}
+	res := do(t, s, req{method: "GET", target: "/v1/customers?limit=ten", header: auth})
+	if res.status != 400 && res.status != 422 || !hasViolation(res.headerViolations(t), "query.limit", "") {
+		t.Errorf("GET /v1/customers?limit=ten: %d %v, want the limit refused", res.status, locations(res.headerViolations(t)))
+	}
+}
