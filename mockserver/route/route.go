@@ -11,8 +11,11 @@
 // invalid escape is returned as it was sent). Literal template text made of
 // unreserved characters, sub-delimiters and '@' must appear as is in the
 // request, as with any httprouter static route ("/users/%40me" is not
-// "/users/@me"); other literal characters (':', '*', '#', '?', '%', space,
-// non-ASCII, ...) match either as is or percent-encoded.
+// "/users/@me"); other literal characters (':', '*', '#', '?', space,
+// non-ASCII, ...) match either as is or percent-encoded. A literal '%'
+// matches "%25": a '%' of the request that starts an escape is always read
+// as that escape ("/discount/100%" matches "/discount/100%25", and
+// "/a%41" matches "/a%2541", not "/a%41", which is "/aA").
 //
 // # Precedence
 //

@@ -53,6 +53,11 @@ var table = []Entry{
 	{"GET", "/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json", 38},
 	{"GET", "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json", 39},
 	{"GET", "/Accounts/{AccountSid}/IncomingPhoneNumbers.json", 40},
+	{"GET", "/discount/100%", 41},
+	{"GET", "/a%b/{id}", 42},
+	{"GET", "/off/50%41", 43},
+	{"GET", "/off/{code}", 44},
+	{"GET", "/pct/{n}%", 45},
 }
 
 func p(kv ...string) []Param {
@@ -148,6 +153,16 @@ func TestMatch(t *testing.T) {
 		{"invalid escape kept raw", "GET", "/pets/%zz", 3, p("id", "%zz"), 0, nil},
 		{"truncated escape kept raw", "GET", "/pets/abc%2", 3, p("id", "abc%2"), 0, nil},
 		{"escaped separator is data", "GET", "/range/1%2D2-3", 14, p("from", "1-2", "to", "3"), 0, nil},
+		// a literal '%' in a template: a client sends it as %25
+		{"literal percent sent as %25", "GET", "/discount/100%25", 41, nil, 0, nil},
+		{"literal percent is not another escape", "GET", "/discount/100%26", 0, nil, 404, nil},
+		{"literal percent, stray percent in the request", "GET", "/discount/100%", 41, nil, 0, nil},
+		{"literal percent before a param", "GET", "/a%25b/7", 42, p("id", "7"), 0, nil},
+		{"literal percent before a param, stray percent", "GET", "/a%b/7", 42, p("id", "7"), 0, nil},
+		{"template text %41 is literal", "GET", "/off/50%2541", 43, nil, 0, nil},
+		{"request %41 is A, not the template text", "GET", "/off/50%41", 44, p("code", "50A"), 0, nil},
+		{"literal percent after a param", "GET", "/pct/5%25", 45, p("n", "5"), 0, nil},
+		{"literal percent after a param is not another escape", "GET", "/pct/5%41", 0, nil, 404, nil},
 		// 404 and 405
 		{"404", "GET", "/nothing/here", 0, nil, 404, nil},
 		{"404 too deep", "GET", "/pets/1/toys/2/3", 0, nil, 404, nil},

@@ -173,22 +173,32 @@ func escapeAt(s string, i int) (byte, bool) {
 // matchLitAt matches the template literal lit against the escaped request
 // segment s at offset i and returns the offset after it. Tree-safe bytes of
 // lit must appear as they are (exactly as for literals that httprouter
-// matches); any other byte may appear as is or percent-encoded.
+// matches); any other byte may appear as is or percent-encoded. A '%' of s
+// that starts a valid escape is always read as that escape, never as the
+// byte '%': a literal '%' of lit is matched by "%25" (the only way a client
+// can send one), or by a '%' that starts no escape.
 func matchLitAt(lit, s string, i int) (int, bool) {
 	for k := 0; k < len(lit); k++ {
 		c := lit[k]
 		if i >= len(s) {
 			return 0, false
 		}
-		if s[i] == c {
+		if s[i] == c && c != '%' {
 			i++
 			continue
 		}
 		if isTreeSafe(c) {
 			return 0, false
 		}
-		if d, ok := escapeAt(s, i); ok && d == c {
+		if d, ok := escapeAt(s, i); ok {
+			if d != c {
+				return 0, false
+			}
 			i += 3
+			continue
+		}
+		if s[i] == c { // a '%' that starts no escape
+			i++
 			continue
 		}
 		return 0, false

@@ -227,12 +227,16 @@ func needs2020(o *Operation) bool {
 	for _, p := range o.Params {
 		walkSchema(p.Schema, seen, visit)
 		for _, mt := range p.Content {
-			walkSchema(mt.Schema, seen, visit)
+			if mt != nil { // a null media type (application/json: with nothing)
+				walkSchema(mt.Schema, seen, visit)
+			}
 		}
 	}
 	if o.Op.RequestBody != nil && o.Op.RequestBody.Value != nil {
 		for _, mt := range o.Op.RequestBody.Value.Content {
-			walkSchema(mt.Schema, seen, visit)
+			if mt != nil { // a null media type (application/json: with nothing)
+				walkSchema(mt.Schema, seen, visit)
+			}
 		}
 	}
 	return found
@@ -270,12 +274,16 @@ func WalkOperationSchemas(op *openapi3.Operation, item *openapi3.PathItem, seen 
 		}
 		walkSchema(p.Value.Schema, seen, visit)
 		for _, mt := range p.Value.Content {
-			walkSchema(mt.Schema, seen, visit)
+			if mt != nil { // a null media type (application/json: with nothing)
+				walkSchema(mt.Schema, seen, visit)
+			}
 		}
 	}
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		for _, mt := range op.RequestBody.Value.Content {
-			walkSchema(mt.Schema, seen, visit)
+			if mt != nil { // a null media type (application/json: with nothing)
+				walkSchema(mt.Schema, seen, visit)
+			}
 		}
 	}
 	if op.Responses != nil {
@@ -284,7 +292,9 @@ func WalkOperationSchemas(op *openapi3.Operation, item *openapi3.PathItem, seen 
 				continue
 			}
 			for _, mt := range r.Value.Content {
-				walkSchema(mt.Schema, seen, visit)
+				if mt != nil { // a null media type (application/json: with nothing)
+					walkSchema(mt.Schema, seen, visit)
+				}
 			}
 		}
 	}

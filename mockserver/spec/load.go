@@ -300,12 +300,24 @@ func loadSwagger2(data []byte, loader *openapi3.Loader, location *url.URL) (*ope
 	if err := json.Unmarshal(data, &doc2); err != nil {
 		return nil, err
 	}
-	doc3, err := openapi2conv.ToV3WithLoader(&doc2, loader, location)
+	doc3, err := toV3(&doc2, loader, location)
 	if err != nil {
 		return nil, err
 	}
 	carryAllowEmptyValue(&doc2, doc3)
 	return doc3, nil
+}
+
+// toV3 is openapi2conv.ToV3WithLoader, which dereferences the nulls json.Unmarshal leaves in
+// a Swagger 2.0 document (a null path item, response, parameter or header): its panic is
+// returned as an error, so that the description is repaired (repair.go) instead.
+func toV3(doc2 *openapi2.T, loader *openapi3.Loader, location *url.URL) (doc3 *openapi3.T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc3, err = nil, fmt.Errorf("converting Swagger 2.0: %v", p)
+		}
+	}()
+	return openapi2conv.ToV3WithLoader(doc2, loader, location)
 }
 
 // carryAllowEmptyValue copies allowEmptyValue, which openapi2conv drops, onto the converted

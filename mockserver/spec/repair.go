@@ -36,7 +36,14 @@ import (
 //     externalDocs, contact, license, and tag entries' fields) are dropped; a number or boolean
 //     where text is expected is kept as text;
 //   - a schema's discriminator of the other version's form (2.0 string / 3.x object) is
-//     converted, and a schema's `required` that is not a list (draft-3 `required: true`) dropped.
+//     converted, and a schema's `required` that is not a list (draft-3 `required: true`) dropped;
+//   - an entry of the wrong type where an object is expected (a string, number, boolean or list
+//     in paths, a path item's methods, parameters, responses, content, headers, examples,
+//     links, encoding, callbacks, properties, the components' maps …) is dropped, and so is a
+//     map or list of them that is not a map or list; null is dropped only where kin-openapi
+//     refuses it (it reads a null OpenAPI 3 path item, an operation, media type or encoding
+//     as absent; openapi2conv panics on Swagger 2.0 nulls). Only the fields kin-openapi
+//     decodes are checked, and an x- key is never dropped, whatever its value.
 //
 // It does not read the files a description refers to, so refs to other files are left as they
 // are. By the time it runs, bundle (bundle.go) has inlined what kin-openapi cannot follow from
@@ -156,6 +163,11 @@ func (r *repairer) walkRoot() {
 	r.eachValue(root, "", "webhooks", kPathItem)
 	comp := deref(mapGet(root, "components"))
 	if comp == nil || comp.Kind != yaml.MappingNode {
+		if comp != nil && comp.Kind != yaml.AliasNode && !isNullNode(comp) {
+			mapDel(root, "components")
+			r.seq++
+			r.note("dropped /components: %s where a components object is expected", typeName(comp))
+		}
 		return
 	}
 	for _, c := range []struct{ key, kind string }{
@@ -197,42 +209,153 @@ func (r *repairer) fixTags(root *yaml.Node) {
 	tags.Content = kept
 }
 
-// eachValue visits every value of the mapping parent[key] as an object of kind.
+// eachValue visits every value of the mapping parent[key] as an object of kind. A value of
+// the wrong type is dropped, and so is parent[key] when it is not a mapping.
 func (r *repairer) eachValue(parent *yaml.Node, loc, key, kind string) {
+	r.values(parent, loc, key, kind, true)
+}
+
+// values is eachValue; with check unset (a field kin-openapi does not decode, and so ignores
+// whatever its type), nothing is dropped.
+func (r *repairer) values(parent *yaml.Node, loc, key, kind string, check bool) {
 	m := deref(mapGet(parent, key))
-	if m == nil || m.Kind != yaml.MappingNode {
+	if m == nil {
 		return
 	}
 	loc += "/" + escapePointer(key)
+	if m.Kind != yaml.MappingNode {
+		if check && m.Kind != yaml.AliasNode && !isNullNode(m) {
+			mapDel(parent, key)
+			r.seq++
+			r.note("dropped %s: %s where a map of %ss is expected", loc, typeName(m), kindNoun(kind))
+		}
+		return
+	}
+	kept := m.Content[:0:0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i].Value
-		if strings.HasPrefix(k, "x-") && kind != kSchema {
+		k, v := m.Content[i].Value, m.Content[i+1]
+		x := strings.HasPrefix(k, "x-")
+		if check && !x && !isMergeKey(m.Content[i]) && r.drop(v, kind, loc+"/"+escapePointer(k), false) {
 			continue
 		}
-		r.visit(m, "", k, m.Content[i+1], kind, loc+"/"+escapePointer(k))
+		kept = append(kept, m.Content[i], v)
+		if !x || kind == kSchema {
+			r.visit(m, "", k, v, kind, loc+"/"+escapePointer(k))
+		}
 	}
+	m.Content = kept
 }
 
-// eachItem visits every item of the sequence parent[key] as an object of kind.
+// eachItem visits every item of the sequence parent[key] as an object of kind. An item of the
+// wrong type is dropped, and so is parent[key] when it is not a sequence.
 func (r *repairer) eachItem(parent *yaml.Node, parentKind, loc, key, kind string) {
+	r.items(parent, parentKind, loc, key, kind, true)
+}
+
+// items is eachItem; with check unset, nothing is dropped.
+func (r *repairer) items(parent *yaml.Node, parentKind, loc, key, kind string, check bool) {
 	s := deref(mapGet(parent, key))
 	if s == nil {
 		return
 	}
 	loc += "/" + escapePointer(key)
 	if s.Kind != yaml.SequenceNode {
+		if check && s.Kind != yaml.AliasNode && !isNullNode(s) {
+			mapDel(parent, key)
+			r.seq++
+			r.note("dropped %s: %s where a list of %ss is expected", loc, typeName(s), kindNoun(kind))
+		}
 		return
 	}
+	kept := s.Content[:0:0]
 	for i, c := range s.Content {
+		if check && r.drop(c, kind, loc+"/"+strconv.Itoa(i), false) {
+			continue
+		}
+		kept = append(kept, c)
 		r.visit(s, parentKind, "", c, kind, loc+"/"+strconv.Itoa(i))
 	}
+	s.Content = kept
 }
 
-// child visits parent[key] as an object of kind.
+// child visits parent[key] as an object of kind; a value of the wrong type is dropped.
 func (r *repairer) child(parent *yaml.Node, parentKind, loc, key, kind string) {
-	if c := mapGet(parent, key); c != nil {
-		r.visit(parent, parentKind, key, c, kind, loc+"/"+escapePointer(key))
+	r.one(parent, parentKind, loc, key, kind, true)
+}
+
+// one is child; with check unset, nothing is dropped.
+func (r *repairer) one(parent *yaml.Node, parentKind, loc, key, kind string, check bool) {
+	c := mapGet(parent, key)
+	if c == nil {
+		return
 	}
+	if check && r.drop(c, kind, loc+"/"+escapePointer(key), true) {
+		mapDel(parent, key)
+		return
+	}
+	r.visit(parent, parentKind, key, c, kind, loc+"/"+escapePointer(key))
+}
+
+// drop reports whether v, at loc, is of a type kin-openapi cannot read as an object of kind,
+// and notes that it is dropped: the caller removes it. A list where a schema belongs is not
+// dropped (collapseSchemaList makes it one schema), nor a boolean schema (kin-openapi reads it;
+// it is valid from OpenAPI 3.1). A null is dropped where kin-openapi refuses it (or, in
+// Swagger 2.0, where its conversion dereferences it): as an entry of a map or list, but not of
+// OpenAPI 3 paths, content or encoding (a null path item, media type or encoding is read as
+// absent), and never alone (single is set: a null operation, request body or schema is absent).
+func (r *repairer) drop(v *yaml.Node, kind, loc string, single bool) bool {
+	v = deref(v)
+	switch {
+	case v == nil || v.Kind == yaml.MappingNode || v.Kind == yaml.AliasNode:
+		return false
+	case kind == kSchema && (v.Kind == yaml.SequenceNode || v.ShortTag() == "!!bool"):
+		return false
+	case isNullNode(v) && (single || kind == kPathItem && !r.v2 || kind == kMediaType || kind == kEncoding):
+		return false
+	}
+	r.seq++
+	r.note("dropped %s: %s where %s is expected", loc, typeName(v), withArticle(kindNoun(kind)))
+	return true
+}
+
+func isNullNode(v *yaml.Node) bool { return v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" }
+
+// isMergeKey reports whether k is YAML's merge key (`<<: *base`): what it merges is not an
+// entry of its own.
+func isMergeKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" }
+
+// typeName names the type of a value that is not an object: "a string", "a list" …
+func typeName(v *yaml.Node) string {
+	switch v.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "an object"
+	}
+	switch v.ShortTag() {
+	case "!!null":
+		return "null"
+	case "!!bool":
+		return "a boolean"
+	case "!!int", "!!float":
+		return "a number"
+	}
+	return "a string"
+}
+
+// kindNoun names what an object of kind is called: "media type object", "schema" …
+func kindNoun(kind string) string {
+	if kind == kSchema {
+		return kind
+	}
+	return kind + " object"
+}
+
+func withArticle(noun string) string {
+	if strings.IndexByte("aeiou", noun[0]) >= 0 {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 // visit walks the object n, found at loc in parent, expected to be of kind.
@@ -269,31 +392,38 @@ func (r *repairer) visit(parent *yaml.Node, parentKind, key string, n *yaml.Node
 	case kOperation:
 		r.fixDecor(n, loc, "summary", "description", "externalDocs")
 		r.eachItem(n, kind, loc, "parameters", kParameter)
-		r.child(n, kind, loc, "requestBody", kRequestBody)
+		r.one(n, kind, loc, "requestBody", kRequestBody, !r.v2)
 		r.eachValue(n, loc, "responses", kResponse)
-		r.eachValue(n, loc, "callbacks", kCallback)
+		r.values(n, loc, "callbacks", kCallback, !r.v2)
 	case kCallback:
+		kept := n.Content[:0:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if !strings.HasPrefix(k, "x-") {
-				r.visit(n, kind, k, n.Content[i+1], kPathItem, loc+"/"+escapePointer(k))
+			k, v := n.Content[i].Value, n.Content[i+1]
+			x := strings.HasPrefix(k, "x-")
+			if !x && !isMergeKey(n.Content[i]) && r.drop(v, kPathItem, loc+"/"+escapePointer(k), false) {
+				continue
+			}
+			kept = append(kept, n.Content[i], v)
+			if !x {
+				r.visit(n, kind, k, v, kPathItem, loc+"/"+escapePointer(k))
 			}
 		}
+		n.Content = kept
 	case kParameter, kHeader:
 		r.fixDecor(n, loc, "description")
 		r.child(n, kind, loc, "schema", kSchema)
-		r.child(n, kind, loc, "items", kSchema) // Swagger 2.0
-		r.eachValue(n, loc, "content", kMediaType)
-		r.eachValue(n, loc, "examples", kExample)
+		r.one(n, kind, loc, "items", kSchema, r.v2) // Swagger 2.0
+		r.values(n, loc, "content", kMediaType, !r.v2)
+		r.values(n, loc, "examples", kExample, !r.v2)
 	case kRequestBody:
 		r.fixDecor(n, loc, "description")
 		r.eachValue(n, loc, "content", kMediaType)
 	case kResponse:
 		r.fixDecor(n, loc, "description")
-		r.child(n, kind, loc, "schema", kSchema) // Swagger 2.0
+		r.one(n, kind, loc, "schema", kSchema, r.v2) // Swagger 2.0
 		r.eachValue(n, loc, "headers", kHeader)
-		r.eachValue(n, loc, "content", kMediaType)
-		r.eachValue(n, loc, "links", kLink)
+		r.values(n, loc, "content", kMediaType, !r.v2)
+		r.values(n, loc, "links", kLink, !r.v2)
 	case kMediaType:
 		r.child(n, kind, loc, "schema", kSchema)
 		r.eachValue(n, loc, "examples", kExample)
@@ -343,12 +473,12 @@ func (r *repairer) walkSchema(n *yaml.Node, loc string) {
 	}
 	for _, k := range []string{"items", "additionalProperties", "not", "additionalItems", "contains",
 		"propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"} {
-		if c := deref(mapGet(n, k)); c != nil && c.Kind != yaml.ScalarNode {
-			r.visit(n, kSchema, k, c, kSchema, loc+"/"+k)
+		if c := deref(mapGet(n, k)); c != nil && !isNullNode(c) && c.ShortTag() != "!!bool" {
+			r.one(n, kSchema, loc, k, kSchema, r.decodes(k))
 		}
 	}
 	for _, k := range []string{"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"} {
-		r.eachValue(n, loc, k, kSchema)
+		r.values(n, loc, k, kSchema, r.decodes(k))
 	}
 	for _, k := range []string{"allOf", "anyOf", "oneOf", "prefixItems"} {
 		c := deref(mapGet(n, k))
@@ -356,8 +486,21 @@ func (r *repairer) walkSchema(n *yaml.Node, loc string) {
 			mapSet(n, k, &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{c}})
 			r.note("%s/%s is a single schema, not a list: made a list of one", loc, k)
 		}
-		r.eachItem(n, kSchema, loc, k, kSchema)
+		r.items(n, kSchema, loc, k, kSchema, r.decodes(k))
 	}
+}
+
+// decodes reports whether kin-openapi decodes the value of the schema keyword k as schemas,
+// and so refuses a value of the wrong type there. It ignores the others (Swagger 2.0's schema
+// object has fewer), whatever their type: nothing is dropped from them.
+func (r *repairer) decodes(k string) bool {
+	switch k {
+	case "items", "not", "additionalProperties", "properties", "allOf":
+		return true
+	case "additionalItems", "definitions":
+		return false
+	}
+	return !r.v2
 }
 
 // fixTypeList rewrites a list of types, which only OpenAPI 3.1 allows, where it has an exact
