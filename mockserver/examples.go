@@ -40,7 +40,7 @@ func (s *Server) planResponses() {
 	s.exampleNames = map[*openapi3.MediaType][]string{}
 	for _, d := range s.docs {
 		for _, op := range d.Ops {
-			key, status := defaultResponse(op.Op.Responses)
+			key, status := defaultAmong(op.Op.Responses, responseOrder(d, op.Op.Responses))
 			s.plans[op.Op.Responses] = &responsePlan{key, status}
 			for _, ref := range op.Op.Responses.Map() {
 				if ref == nil || ref.Value == nil {
@@ -48,7 +48,7 @@ func (s *Server) planResponses() {
 				}
 				for _, media := range ref.Value.Content {
 					if _, ok := s.exampleNames[media]; media != nil && !ok {
-						s.exampleNames[media] = exampleNamesOf(media)
+						s.exampleNames[media] = exampleNamesOf(d.ExampleOrder(media), media)
 					}
 				}
 			}
@@ -69,7 +69,7 @@ func (s *Server) checkExamples() {
 				if ref == nil || ref.Value == nil {
 					continue
 				}
-				for _, mt := range orderedMediaTypes(ref.Value.Content) {
+				for _, mt := range mediaTypes(d, ref.Value) {
 					media := ref.Value.Content[mt]
 					if media == nil || media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
 						continue
@@ -109,26 +109,39 @@ func (s *Server) exampleViolations(media *openapi3.MediaType, v any) []Violation
 	return nil
 }
 
-// exampleNamesOf lists a media type's examples: "" for `example`, then the named ones sorted
-// (the loader does not keep the description's order).
-func exampleNamesOf(media *openapi3.MediaType) []string {
+// exampleNamesOf lists a media type's examples: "" for `example`, then the named ones in
+// order (the description's, from spec.Document.ExampleOrder; sorted when it is unknown).
+func exampleNamesOf(order []string, media *openapi3.MediaType) []string {
 	var names []string
 	if media.Example != nil {
 		names = append(names, "")
 	}
-	return append(names, sortedExamples(media.Examples)...)
+	return append(names, namedExamples(order, media.Examples)...)
 }
 
-// sortedExamples lists the names of the examples that have a value, sorted.
-func sortedExamples(examples openapi3.Examples) []string {
+// namedExamples lists the names of the examples that have a value: in order (a listing of
+// the names of examples, spec.Document.ExampleOrder) when it is known, else sorted.
+func namedExamples(order []string, examples openapi3.Examples) []string {
 	var named []string
+	if order != nil {
+		for _, n := range order {
+			if hasValue(examples[n]) {
+				named = append(named, n)
+			}
+		}
+		return named
+	}
 	for n, e := range examples {
-		if e != nil && e.Value != nil && e.Value.Value != nil {
+		if hasValue(e) {
 			named = append(named, n)
 		}
 	}
 	sort.Strings(named)
 	return named
+}
+
+func hasValue(e *openapi3.ExampleRef) bool {
+	return e != nil && e.Value != nil && e.Value.Value != nil
 }
 
 func exampleValue(media *openapi3.MediaType, name string) any {
@@ -153,12 +166,13 @@ func (s *Server) defaultOf(responses *openapi3.Responses) (string, int) {
 	return defaultResponse(responses)
 }
 
-// examplesOf is exampleNamesOf, as listed at start-up.
+// examplesOf is exampleNamesOf, as listed at start-up (sorted for a media type no operation
+// answers with).
 func (s *Server) examplesOf(media *openapi3.MediaType) []string {
 	if names, ok := s.exampleNames[media]; ok {
 		return names
 	}
-	return exampleNamesOf(media)
+	return exampleNamesOf(nil, media)
 }
 
 // firstExample picks the example to serve when none is named: the first one, or with

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // acceptRange is one entry of an Accept header.
@@ -61,8 +63,25 @@ func matchRange(a acceptRange, mt string) bool {
 	return (a.typ == "*" || typ == "*" || a.typ == typ) && (a.sub == "*" || sub == "*" || a.sub == sub)
 }
 
+// mediaTypes lists the media types of owner's content (owner is a *openapi3.Response or an
+// *openapi3.RequestBody of doc) in the order the description writes them: a client without
+// preferences gets the first. Where that order is unknown, JSON comes first (orderedMediaTypes).
+// The slice may be shared: callers must not modify it.
+func mediaTypes(doc *spec.Document, owner any) []string {
+	if order := doc.MediaOrder(owner); order != nil {
+		return order
+	}
+	switch o := owner.(type) {
+	case *openapi3.Response:
+		return orderedMediaTypes(o.Content)
+	case *openapi3.RequestBody:
+		return orderedMediaTypes(o.Content)
+	}
+	return nil
+}
+
 // orderedMediaTypes lists a content map's keys, JSON first, so that a client without
-// preferences gets JSON.
+// preferences gets JSON: the order when the description's is unknown (mediaTypes).
 func orderedMediaTypes(c openapi3.Content) []string {
 	keys := make([]string, 0, len(c))
 	for k := range c {
@@ -90,10 +109,10 @@ func orderedMediaTypes(c openapi3.Content) []string {
 	return keys
 }
 
-// negotiate picks the media type of content to answer with, given the Accept header. It returns
-// the key in content and the concrete media type to send; ok is false when nothing fits (406).
-func negotiate(content openapi3.Content, accept string) (key, send string, ok bool) {
-	keys := orderedMediaTypes(content)
+// negotiateAmong picks the media type to answer with among keys (a content map's, in order of
+// preference: mediaTypes), given the Accept header. It returns the key and the concrete media
+// type to send; ok is false when nothing fits (406).
+func negotiateAmong(keys []string, accept string) (key, send string, ok bool) {
 	if len(keys) == 0 {
 		return "", "", true
 	}

@@ -434,7 +434,7 @@ func successMedia(op *spec.Operation) *openapi3.MediaType {
 		if r == nil || r.Value == nil {
 			continue
 		}
-		for _, mt := range orderedMediaTypes(r.Value.Content) {
+		for _, mt := range mediaTypes(op.Doc, r.Value) {
 			if m := r.Value.Content[mt]; m != nil && m.Schema != nil && m.Schema.Value != nil {
 				return m
 			}

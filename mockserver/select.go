@@ -2,8 +2,10 @@ package mockserver
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,7 +101,7 @@ func (s *Server) choose(x *exchange) *reply {
 		if key == "" {
 			p := newProblem(http.StatusNotFound, fmt.Sprintf("operation %s documents no response %s", x.op.ID, x.pref.Code))
 			p.Operation = x.op.ID
-			p.Choices = responseKeys(responses)
+			p.Choices = responseOrder(x.op.Doc, responses)
 			return problemReply(p, SourceMock)
 		}
 	}
@@ -120,7 +122,7 @@ func (s *Server) choose(x *exchange) *reply {
 			return fixtureReply(nr, x.pref.Example)
 		}
 		if key == "" {
-			key, status = findExample(responses, x.pref.Example)
+			key, status = findExample(x.op.Doc, responses, x.pref.Example)
 		}
 	}
 	if x.pref.Code == "" && x.pref.Example == "" {
@@ -229,16 +231,16 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 		if x.pref.Example != "" {
 			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no body, so no example %q", key, x.op.ID, x.pref.Example))
 			p.Operation = x.op.ID
-			p.Choices = exampleChoices(x.op.Op.Responses)
+			p.Choices = exampleChoices(x.op.Doc, x.op.Op.Responses)
 			return problemReply(p, SourceMock)
 		}
 		return rep
 	}
-	mkey, send, ok := negotiate(resp.Content, x.r.Header.Get("Accept"))
+	mkey, send, ok := negotiateAmong(mediaTypes(x.op.Doc, resp), x.r.Header.Get("Accept"))
 	if !ok {
 		p := newProblem(http.StatusNotAcceptable, fmt.Sprintf("response %s of %s cannot be served as %s", key, x.op.ID, x.r.Header.Get("Accept")))
 		p.Operation = x.op.ID
-		p.Choices = orderedMediaTypes(resp.Content)
+		p.Choices = mediaTypes(x.op.Doc, resp)
 		return problemReply(p, SourceMock)
 	}
 	media := resp.Content[mkey]
@@ -248,7 +250,7 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 		if ex := media.Examples[x.pref.Example]; ex == nil || ex.Value == nil || ex.Value.Value == nil {
 			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no example %q", key, x.op.ID, x.pref.Example))
 			p.Operation = x.op.ID
-			p.Choices = exampleChoices(x.op.Op.Responses)
+			p.Choices = exampleChoices(x.op.Doc, x.op.Op.Responses)
 			return problemReply(p, SourceMock)
 		}
 		return s.serveExample(x, media, rep, x.pref.Example, source)
@@ -323,14 +325,13 @@ func (s *Server) headers(x *exchange, resp *openapi3.Response, status int, h htt
 		}
 		hv := ref.Value
 		var v any
-		switch {
-		case hv.Example != nil:
+		if hv.Example != nil {
 			v = hv.Example
-		case len(sortedExamples(hv.Examples)) > 0:
-			v = hv.Examples[sortedExamples(hv.Examples)[0]].Value.Value
-		case hv.Schema != nil:
+		} else if name, ok := firstNamed(x.op.Doc.ExampleOrder(hv), hv.Examples); ok {
+			v = hv.Examples[name].Value.Value
+		} else if hv.Schema != nil {
 			v = s.gens[x.op.Doc].Value(hv.Schema, s.seed(x, seedStatus(status), "header", n), generate.Response)
-		default:
+		} else {
 			continue
 		}
 		h.Set(n, headerValue(v))
@@ -367,39 +368,60 @@ func (s *Server) seed(x *exchange, parts ...string) uint64 {
 	return generate.Seed(append([]string{base, x.path}, parts...)...)
 }
 
+// firstNamed is the first of the examples that have a value, in order (spec.Document's
+// ExampleOrder; sorted when it is unknown).
+func firstNamed(order []string, examples openapi3.Examples) (string, bool) {
+	if order == nil {
+		order = namedExamples(nil, examples)
+	}
+	for _, n := range order {
+		if hasValue(examples[n]) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
 // exampleChoices lists the operation's named examples as "STATUS NAME", for a client that
-// asked for one that does not exist.
-func exampleChoices(responses *openapi3.Responses) []string {
+// asked for one that does not exist: responses, media types and examples in the order the
+// description writes them, each name once per response.
+func exampleChoices(doc *spec.Document, responses *openapi3.Responses) []string {
 	var out []string
-	for _, k := range responseKeys(responses) {
+	for _, k := range responseOrder(doc, responses) {
 		r := responses.Value(k)
 		if r == nil || r.Value == nil {
 			continue
 		}
 		var names []string
-		for _, mt := range r.Value.Content {
-			for n := range mt.Examples {
-				names = append(names, n)
+		for _, mt := range mediaTypes(doc, r.Value) {
+			media := r.Value.Content[mt]
+			if media == nil {
+				continue
 			}
-		}
-		sort.Strings(names)
-		for i, n := range names {
-			if i == 0 || n != names[i-1] {
-				out = append(out, k+" "+n)
+			order := doc.ExampleOrder(media)
+			if order == nil {
+				order = slices.Sorted(maps.Keys(media.Examples))
+			}
+			for _, n := range order {
+				if !slices.Contains(names, n) {
+					names = append(names, n)
+					out = append(out, k+" "+n)
+				}
 			}
 		}
 	}
 	return out
 }
 
-// findExample finds the response (lowest status first) whose content has the named example.
-func findExample(responses *openapi3.Responses, name string) (string, int) {
-	for _, k := range responseKeys(responses) {
+// findExample finds the first response, in the order the description writes them, whose
+// content has the named example.
+func findExample(doc *spec.Document, responses *openapi3.Responses, name string) (string, int) {
+	for _, k := range responseOrder(doc, responses) {
 		r := responses.Value(k)
 		if r == nil || r.Value == nil {
 			continue
 		}
-		for _, m := range orderedMediaTypes(r.Value.Content) {
+		for _, m := range mediaTypes(doc, r.Value) {
 			if r.Value.Content[m].Examples[name] != nil {
 				return k, keyStatus(k)
 			}
@@ -425,14 +447,29 @@ func responseKey(responses *openapi3.Responses, status int) string {
 	return ""
 }
 
-// defaultResponse picks the response for a request that asks for nothing: the lowest 2xx,
-// then 2XX, then default, then the first documented.
+// defaultResponse is defaultAmong the responses in responseKeys' order: for a caller that
+// does not know the description's order.
 func defaultResponse(responses *openapi3.Responses) (string, int) {
-	keys := responseKeys(responses)
+	return defaultAmong(responses, responseKeys(responses))
+}
+
+// defaultAmong picks the response for a request that asks for nothing: the lowest 2xx code,
+// then the first 2XX, then default, then the first of keys (responses' keys, as responseOrder
+// lists them).
+func defaultAmong(responses *openapi3.Responses, keys []string) (string, int) {
+	best, status := "", 0
 	for _, k := range keys {
-		if st := keyStatus(k); st >= 200 && st < 300 {
-			return k, st
+		st := keyStatus(k)
+		if st < 200 || st > 299 {
+			continue
 		}
+		// An exact code beats a range; a lower code a higher one.
+		if best == "" || (isRange(best) && !isRange(k)) || (!isRange(k) && st < status) {
+			best, status = k, st
+		}
+	}
+	if best != "" {
+		return best, status
 	}
 	if responses.Value("default") != nil {
 		return "default", http.StatusOK
@@ -441,6 +478,16 @@ func defaultResponse(responses *openapi3.Responses) (string, int) {
 		return keys[0], keyStatus(keys[0])
 	}
 	return "", 0
+}
+
+// responseOrder lists the documented responses in the order the description writes them (as
+// responseKeys does where that order is unknown). The slice may be shared: callers must not
+// modify it.
+func responseOrder(doc *spec.Document, responses *openapi3.Responses) []string {
+	if order := doc.ResponseOrder(responses); order != nil {
+		return order
+	}
+	return responseKeys(responses)
 }
 
 // responseKeys lists documented responses: codes ascending, NXX ranges after their codes,
@@ -475,6 +522,9 @@ func isRange(k string) bool { return len(k) == 3 && (k[1:] == "XX" || k[1:] == "
 // keyStatus maps a response key to a status: "404" → 404, "4XX" → 400, default → 1000 (so
 // that it sorts last).
 func keyStatus(k string) int {
+	if k == "default" {
+		return 1000 // without strconv's error, which allocates: this runs per request
+	}
 	if n, err := strconv.Atoi(k); err == nil {
 		return n
 	}

@@ -351,7 +351,7 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 		return rep
 	}
 	s.headers(x, ref.Value, status, rep.Header)
-	mkey, send, ok := negotiate(ref.Value.Content, x.r.Header.Get("Accept"))
+	mkey, send, ok := negotiateAmong(mediaTypes(x.op.Doc, ref.Value), x.r.Header.Get("Accept"))
 	if !ok {
 		return s.render(x, key, status, SourceExample) // the 406 problem
 	}

@@ -45,6 +45,9 @@ type Document struct {
 	// 3.0 validator, which does not recompile the schema on every call.
 	fast *openapi3.T
 	Ops  []*Operation // sorted by path, then method
+
+	// order is the document order kin-openapi's maps lose (order.go); nil when none was read.
+	order *order
 }
 
 // Error is a description that cannot be used.
@@ -194,6 +197,8 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 		}
 		return loader.LoadFromDataWithPath(data, location)
 	}
+	// The document order is read from the same text while kin-openapi loads it (order.go).
+	scanned := readOrder(data, v2)
 	doc, err := load(data)
 	var repairs []string
 	if err != nil {
@@ -203,6 +208,7 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 		if !ok {
 			return nil, &Error{File: file, Reason: oneLine(err.Error())}
 		}
+		scanned = readOrder(fixed, v2)
 		if doc, err = load(fixed); err != nil {
 			return nil, &Error{File: file, Reason: oneLine(err.Error())}
 		}
@@ -218,6 +224,10 @@ func LoadFile(ctx context.Context, file string, opts Options) (*Document, error)
 	d.Warnings = slices.Concat(bundled, fileNotes.list, repairs, d.Warnings)
 	if err := d.index(); err != nil {
 		return nil, &Error{File: file, Reason: err.Error()}
+	}
+	// After index: the orders list the content maps' keys as served.
+	if raw := <-scanned; raw != nil {
+		d.order = raw.assign(d.Doc, filepath.Dir(abs))
 	}
 	return d, nil
 }
