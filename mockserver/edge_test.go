@@ -92,7 +92,7 @@ func TestEdgeCases(t *testing.T) {
 	}
 
 	// 1xx cannot be asked for.
-	if res := do(t, s, req{"POST", "/list", map[string]string{"Prefer": "code=103", "Content-Type": "application/json"}, `[]`}); res.status != 400 {
+	if res := do(t, s, req{"POST", "/list", map[string]string{"Prefer": "code=103", "Content-Type": "application/json"}, `[]`}); res.status != 422 {
 		t.Errorf("Prefer code=103: %d", res.status)
 	}
 

@@ -39,7 +39,7 @@ func TestDelaysAndFaults(t *testing.T) {
 	if took := time.Since(start); took < 150*time.Millisecond {
 		t.Errorf("delay=150 answered after %s", took)
 	}
-	if res, _, err := send("delay=soon"); err != nil || res.StatusCode != 400 {
+	if res, _, err := send("delay=soon"); err != nil || res.StatusCode != 422 {
 		t.Errorf("bad delay: %v %v", res, err)
 	}
 	for _, kind := range []string{"reset", "empty"} {
@@ -55,7 +55,7 @@ func TestDelaysAndFaults(t *testing.T) {
 	if err != nil || res.StatusCode != 409 || !json.Valid(body) {
 		t.Errorf("trickle: %v %d %q", err, res.StatusCode, body)
 	}
-	if res, _, _ := send("fault=explode"); res == nil || res.StatusCode != 400 {
+	if res, _, _ := send("fault=explode"); res == nil || res.StatusCode != 422 {
 		t.Errorf("unknown fault accepted")
 	}
 	// The journal says what was done.

@@ -115,7 +115,7 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 			res = g
 		}
 	}
-	if res.Status == http.StatusNotFound && strings.Contains(path, "//") {
+	if res.Status == http.StatusNotFound && (strings.Contains(path, "//") || strings.HasSuffix(path, "/")) {
 		// An empty segment where a path parameter stands (/users//posts) names the operation
 		// all the same: validation then reports the empty parameter (422), not a 404.
 		if alt := s.router.Match(r.Method, fillEmptySegments(path)); alt.Status == 0 && slices.ContainsFunc(alt.Params, func(p route.Param) bool { return p.Value == emptySegment }) {
@@ -146,10 +146,14 @@ func (s *Server) match(r *http.Request) (*exchange, *reply) {
 // send it (a control character is never part of an escaped path).
 const emptySegment = "\x00"
 
-// fillEmptySegments puts emptySegment in every empty segment of path but a trailing one.
+// fillEmptySegments puts emptySegment in every empty segment of path, a trailing one too
+// (/pets/ for /pets/{id}).
 func fillEmptySegments(path string) string {
 	for strings.Contains(path, "//") {
 		path = strings.ReplaceAll(path, "//", "/"+emptySegment+"/")
+	}
+	if strings.HasSuffix(path, "/") {
+		path += emptySegment
 	}
 	return path
 }

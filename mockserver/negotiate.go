@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"mime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,6 +119,11 @@ func negotiateAmong(keys []string, accept string) (key, send string, ok bool) {
 	}
 	ranges := parseAccept(accept)
 	if len(ranges) == 0 {
+		// No preference: JSON where the response offers it, as Prism answers; else the first
+		// type the description lists. (Accept: */* takes the first listed, JSON or not.)
+		if slices.Contains(keys, "application/json") {
+			return "application/json", "application/json", true
+		}
 		return keys[0], concrete(keys[0], ""), true
 	}
 	for _, a := range ranges {

@@ -69,8 +69,8 @@ func TestDocumentOrderServed(t *testing.T) {
 		session string // X-Session
 		choices []string
 	}{
-		{name: "no Accept: the first media type, its first example", header: auth,
-			status: 200, media: "text/plain", example: "plainZ", body: "zzz", session: "z-first"},
+		{name: "no Accept: JSON where it is offered (as Prism), its first example", header: auth,
+			status: 200, media: "application/json", example: "jsonZ", body: `{"n":"z"}`, session: "z-first"},
 		{name: "any media type: the first", header: with(auth, "Accept", "*/*"),
 			status: 200, media: "text/plain", example: "plainZ", body: "zzz"},
 		{name: "JSON asked for: its first example", header: with(auth, "Accept", "application/json"),

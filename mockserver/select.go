@@ -156,19 +156,17 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 	switch {
 	case x.val.Security:
 		status, ladder = http.StatusUnauthorized, []int{http.StatusUnauthorized}
-	case x.val.NoBody:
-		status, ladder = http.StatusUnsupportedMediaType, []int{415}
-	case x.val.UnsupportedMediaType:
+	case x.val.UnsupportedMediaType: // a body of a type not accepted, or where none is
 		status, ladder = http.StatusUnsupportedMediaType, []int{415, 422, 400}
 	default:
 		ladder = []int{422, 400}
 	}
 	for _, code := range ladder {
-		if key := strconv.Itoa(code); usable(responses, key) {
+		if key := codeKey(responses, code); key != "" {
 			return s.invalidFromSpec(x, key, code)
 		}
 	}
-	if !x.val.Security && !x.val.NoBody && usable(responses, "default") {
+	if usable(responses, "default") {
 		return s.invalidFromSpec(x, "default", status)
 	}
 	return s.invalidProblem(x, status)
@@ -438,8 +436,19 @@ func usable(responses *openapi3.Responses, key string) bool {
 
 // responseKey finds the response documenting status: exact code, then NXX, then default.
 func responseKey(responses *openapi3.Responses, status int) string {
+	if k := codeKey(responses, status); k != "" {
+		return k
+	}
+	if usable(responses, "default") {
+		return "default"
+	}
+	return ""
+}
+
+// codeKey finds the response documenting status itself: exact code, then NXX (not default).
+func codeKey(responses *openapi3.Responses, status int) string {
 	code := strconv.Itoa(status)
-	for _, k := range []string{code, code[:1] + "XX", code[:1] + "xx", "default"} {
+	for _, k := range [...]string{code, code[:1] + "XX", code[:1] + "xx"} {
 		if usable(responses, k) {
 			return k
 		}

@@ -274,7 +274,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	var msg string
 	x.pref, msg = parsePrefer(r.Header, x.query)
 	if msg != "" {
-		rep := problemReply(newProblem(http.StatusBadRequest, msg), SourceMock)
+		rep := problemReply(newProblem(http.StatusUnprocessableEntity, msg), SourceMock) // as Prism
 		s.write(w, r, x, rep)
 		s.record(r, x, rep, start, data)
 		return

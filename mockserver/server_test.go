@@ -64,7 +64,7 @@ func TestHeadAndPreferErrors(t *testing.T) {
 	}
 	for _, prefer := range []string{"code=abc", "code=99", "dynamic=maybe"} {
 		res := do(t, s, req{method: "GET", target: "/things/1", header: map[string]string{"Prefer": prefer}})
-		if res.status != 400 || res.header.Get("Content-Type") != "application/problem+json" {
+		if res.status != 422 || res.header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("Prefer %s: %d\n%s", prefer, res.status, res.body)
 		}
 	}

@@ -58,6 +58,9 @@ func (s *Server) fromState(x *exchange) *reply {
 	if sh == nil || (sh.Schema == nil && !sh.Closed) {
 		return nil // nothing says what a record looks like: examples and generation answer
 	}
+	if key, _ := successResponse(x.op.Op.Responses, x.r.Method); key == "" {
+		return nil // no success is documented: the description's own answer stands (Prism's too)
+	}
 	x.session = sessionOf(x.r)
 	scope := scopeOf(b, x.params)
 	switch b.Kind {
@@ -102,6 +105,7 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 		}
 		return s.stateReply(x, x.r.Method, rec, memo)
 	case http.MethodDelete:
+		s.load(x, sh, ref) // an open resource's record exists from its first touch
 		var gone state.Record
 		_, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
 			if !exists {

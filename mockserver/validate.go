@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -224,9 +225,13 @@ func (vr *validator) parameters(ctx context.Context, op *spec.Operation, r *http
 			}
 			continue
 		}
-		if v2 && p.In == openapi3.ParameterInQuery && !p.AllowEmptyValue && query.Get(p.Name) == "" {
-			// Swagger 2.0: a query parameter may be sent empty only with allowEmptyValue.
-			v.add("empty", fmt.Sprintf("%s parameter %q must not be empty (allowEmptyValue is not set)", p.In, p.Name), p.In, p.Name)
+		if p.In == openapi3.ParameterInQuery && !p.AllowEmptyValue && emptyQuery(query[p.Name]) {
+			// ?q= without allowEmptyValue: a required parameter is missing its value, and so is
+			// any in Swagger 2.0; an optional one in OpenAPI 3 is taken as not sent (an HTML
+			// form's empty field), as Prism reads it.
+			if p.Required || v2 {
+				v.add("empty", fmt.Sprintf("%s parameter %q must not be empty (allowEmptyValue is not set)", p.In, p.Name), p.In, p.Name)
+			}
 			continue
 		}
 		if p.Schema == nil && p.Content == nil {
@@ -241,6 +246,16 @@ func (vr *validator) parameters(ctx context.Context, op *spec.Operation, r *http
 			v.Violations = append(v.Violations, paramViolations(p, err)...)
 		}
 	}
+}
+
+// emptyQuery reports whether a query parameter was sent with nothing but empty values (?q=).
+func emptyQuery(vals []string) bool {
+	for _, v := range vals {
+		if v != "" {
+			return false
+		}
+	}
+	return len(vals) > 0
 }
 
 // deepObject decodes and validates a deepObject query parameter the request carries.
@@ -365,8 +380,10 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 		return
 	}
 	v.Body, v.Files = dec.Value, dec.Files
-	if mt == "application/x-www-form-urlencoded" && len(media.Encoding) > 0 {
-		reservedInForm(media.Encoding, data, v)
+	if mt == "application/x-www-form-urlencoded" {
+		if strict := op.Doc.StrictReserved(media); len(strict) > 0 {
+			reservedInForm(strict, data, v)
+		}
 	}
 	if schema == nil {
 		return
@@ -382,10 +399,10 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// reservedInForm checks the form fields that have an encoding entry without allowReserved:
-// their values must percent-encode RFC 3986's reserved characters (the separators & and = of the
-// form itself aside).
-func reservedInForm(enc map[string]*openapi3.Encoding, data []byte, v *validation) {
+// reservedInForm checks the form fields whose encoding says allowReserved: false in so many
+// words (strict): their values must percent-encode RFC 3986's reserved characters (the form's
+// own separators & and = aside).
+func reservedInForm(strict []string, data []byte, v *validation) {
 	for rest := string(data); rest != ""; {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
@@ -395,8 +412,7 @@ func reservedInForm(enc map[string]*openapi3.Encoding, data []byte, v *validatio
 			continue // the decoder has reported it
 		}
 		field, _, _ := strings.Cut(name, "[")
-		e := enc[field]
-		if e == nil || e.AllowReserved {
+		if !slices.Contains(strict, field) {
 			continue
 		}
 		if i := strings.IndexAny(val, ":/?#[]@!$'()*,;="); i >= 0 {

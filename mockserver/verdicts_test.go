@@ -50,9 +50,29 @@ paths:
       requestBody:
         content:
           application/x-www-form-urlencoded:
-            schema: {type: object, properties: {callback: {type: string}, note: {type: string}}}
-            encoding: {callback: {allowReserved: false}}
+            schema: {type: object, properties: {callback: {type: string}, note: {type: string}, meta: {type: object}}}
+            encoding: {callback: {allowReserved: false}, meta: {style: deepObject, explode: true}}
       responses: {'204': {description: done}}
+  /filter:
+    get:
+      deprecated: true
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string}}
+        - {name: n, in: query, schema: {type: integer}}
+      responses:
+        '200': {description: ok, content: {application/json: {example: {ok: true}}}}
+        '4XX': {description: client error, content: {application/json: {example: {range: true}}}}
+  /guarded:
+    get:
+      security: [{key: []}]
+      responses:
+        '200': {description: ok, content: {application/json: {example: {ok: true}}}}
+        default: {description: any error, content: {application/json: {example: {documented: default}}}}
+  /only-errors:
+    post:
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses:
+        '405': {description: invalid input, content: {application/json: {example: {why: "405 only"}}}}
   /motd:
     get:
       responses:
@@ -78,11 +98,16 @@ paths:
     get:
       parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
       responses:
-        '200': {description: ok, content: {application/json: {example: {id: 1}}}}
+        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: integer}}}, example: {id: 1}}}}
         '404': {description: missing, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         '422': {description: invalid, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         '500': {description: broken}
+    delete:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {'204': {description: gone}, '404': {description: missing}}
 components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
   schemas:
     Error:
       type: object
@@ -135,6 +160,11 @@ func TestVerdicts(t *testing.T) {
 		{"a body where the operation takes none", s, req{method: "GET", target: "/ping", body: `{"a":1}`, header: map[string]string{"Content-Type": "application/json"}}, 415, "body:content-type"},
 		{"reserved character unencoded where the encoding forbids it", s, req{method: "POST", target: "/subscribe", body: "callback=https://a.example/x&note=a/b", header: form}, 422, "body.callback:allowReserved"},
 		{"reserved character percent-encoded", s, req{method: "POST", target: "/subscribe", body: "callback=https%3A%2F%2Fa.example%2Fx&note=a/b", header: form}, 204, ""},
+		{"reserved characters where allowReserved is only defaulted", s, req{method: "POST", target: "/subscribe", body: "meta[url]=https://a.example/x&meta[who]=O'Brien", header: form}, 204, ""},
+		{"empty path segment at the end", s, req{method: "GET", target: "/things/"}, 422, "path.id:empty"},
+		{"required query sent empty", s, req{method: "GET", target: "/filter?q="}, 422, "query.q:empty"},
+		{"optional query sent empty is not sent", s, req{method: "GET", target: "/filter?q=x&n="}, 200, ""},
+		{"a body where none is taken, POST", s, req{method: "POST", target: "/upload", body: "x", header: map[string]string{"Content-Type": "text/plain"}}, 415, "body:content-type"},
 		{"Swagger 2: empty value without allowEmptyValue", s2, req{method: "GET", target: "/find?q="}, 422, "query.q:empty"},
 		{"Swagger 2: empty value with allowEmptyValue", s2, req{method: "GET", target: "/find?tag="}, 200, ""},
 		{"Swagger 2: a value", s2, req{method: "GET", target: "/find?q=x"}, 200, ""},
@@ -153,6 +183,37 @@ func TestVerdicts(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the ladder takes a 4XX range, as the code asked", func(t *testing.T) {
+		res := do(t, s, req{method: "GET", target: "/filter?q=x&n=many"})
+		if res.status != 422 || string(res.body) != `{"range":true}` {
+			t.Errorf("got %d %s, want the 4XX example as 422", res.status, res.body)
+		}
+	})
+	t.Run("missing credentials with only default documented: default as 401", func(t *testing.T) {
+		res := do(t, s, req{method: "GET", target: "/guarded"})
+		if res.status != 401 || string(res.body) != `{"documented":"default"}` {
+			t.Errorf("got %d %s, want the default response as 401", res.status, res.body)
+		}
+	})
+	t.Run("no documented success: the description's own answer, not a state record", func(t *testing.T) {
+		res := do(t, s, req{method: "POST", target: "/only-errors", body: `{"a":1}`, header: map[string]string{"Content-Type": "application/json"}})
+		if res.status != 405 {
+			t.Errorf("got %d %s, want the only documented response, 405", res.status, res.body)
+		}
+	})
+	t.Run("deleting a record nobody wrote: it existed, as a GET would have shown", func(t *testing.T) {
+		if res := do(t, s, req{method: "DELETE", target: "/things/9"}); res.status != 204 {
+			t.Errorf("DELETE /things/9: %d %s, want 204", res.status, res.body)
+		}
+		if res := do(t, s, req{method: "GET", target: "/things/9"}); res.status != 404 {
+			t.Errorf("GET /things/9 after DELETE: %d %s, want 404", res.status, res.body)
+		}
+	})
+	t.Run("a deprecated operation says so", func(t *testing.T) {
+		if res := do(t, s, req{method: "GET", target: "/filter?q=x"}); res.header.Get("Deprecation") != "true" {
+			t.Errorf("Deprecation %q, want true", res.header.Get("Deprecation"))
+		}
+	})
 	t.Run("the described 415 answers a body sent where none is taken", func(t *testing.T) {
 		res := do(t, s, req{method: "POST", target: "/upload", body: `{"a":1}`, header: map[string]string{"Content-Type": "application/json"}})
 		if res.status != 415 || !strings.Contains(string(res.body), "described") {

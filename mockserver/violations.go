@@ -35,6 +35,12 @@ func paramViolations(p *openapi3.Parameter, err error) []Violation {
 		for _, seg := range pe.Path() {
 			l = append(l, fmt.Sprint(seg))
 		}
+		if pe.Kind == openapi3filter.KindInvalidFormat {
+			if t := scalarType(p.Schema); t != "" {
+				// "seven" for an integer: the value's type is wrong (Prism's code too).
+				return []Violation{{Location: l, Code: "type", Message: fmt.Sprintf("%s parameter %q: value %s must be %s", p.In, p.Name, quote(truncateText(fmt.Sprint(pe.Value), 64)), article(t))}}
+			}
+		}
 		msg := pe.Reason
 		if msg == "" && pe.Cause != nil {
 			msg = pe.Cause.Error()
@@ -45,6 +51,34 @@ func paramViolations(p *openapi3.Parameter, err error) []Violation {
 		return []Violation{{Location: l, Code: "parse", Message: oneLineMsg(fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, msg))}}
 	}
 	return schemaViolations(loc, err)
+}
+
+// scalarType is the type of a parameter whose value is one integer, number or boolean; "" for
+// anything else.
+func scalarType(ref *openapi3.SchemaRef) string {
+	if ref == nil || ref.Value == nil {
+		return ""
+	}
+	for _, t := range []string{openapi3.TypeInteger, openapi3.TypeNumber, openapi3.TypeBoolean} {
+		if ref.Value.Type.Is(t) {
+			return t
+		}
+	}
+	return ""
+}
+
+func article(t string) string {
+	if t == openapi3.TypeInteger {
+		return "an integer"
+	}
+	return "a " + t
+}
+
+func truncateText(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // schemaViolations flattens a schema validation error into one entry per violation.

@@ -58,6 +58,9 @@ func (s *Server) writeHead(w http.ResponseWriter, x *exchange, rep *reply, lengt
 	}
 	if x != nil {
 		h[HeaderOperation] = []string{x.op.ID}
+		if x.op.Op.Deprecated {
+			h["Deprecation"] = []string{"true"} // as Prism marks a deprecated operation's answers
+		}
 		var req []Violation
 		if x.val != nil {
 			req = x.val.Violations

@@ -87,6 +87,21 @@ type order struct {
 	responses map[*openapi3.Responses][]string
 	media     map[any][]string // *openapi3.Response, *openapi3.RequestBody
 	examples  map[any][]string // *openapi3.MediaType, *openapi3.Header, *openapi3.Parameter
+	// strict holds, for a request body's media type, the fields whose encoding writes
+	// allowReserved: false (what kin-openapi's bool cannot tell from a default).
+	strict map[*openapi3.MediaType][]string
+}
+
+// StrictReserved lists the fields of a request body's media type whose encoding object writes
+// `allowReserved: false` in so many words: their values must percent-encode RFC 3986's reserved
+// characters. Where the description leaves allowReserved to its default, nothing is listed — a
+// client that sends `metadata[url]=https://…` as curl does must not be refused for a default it
+// never read. The slice is shared: callers must not modify it.
+func (d *Document) StrictReserved(media *openapi3.MediaType) []string {
+	if d == nil || d.order == nil {
+		return nil
+	}
+	return d.order.strict[media]
 }
 
 // readOrder scans data (the text kin-openapi loaded) for its document order, in a goroutine:
@@ -143,6 +158,8 @@ type (
 	rawMedia struct {
 		key      string
 		examples []string
+		// strict lists the fields whose encoding writes allowReserved: false in so many words.
+		strict []string
 	}
 	rawHeader struct {
 		ref      string
@@ -328,8 +345,17 @@ func content(v *rawNode) []rawMedia {
 	v.each(func(mt string, v *rawNode) {
 		m := rawMedia{key: mt}
 		v.each(func(k string, v *rawNode) {
-			if k == "examples" {
+			switch k {
+			case "examples":
 				m.examples = v.keys()
+			case "encoding":
+				v.each(func(field string, v *rawNode) {
+					v.each(func(k string, v *rawNode) {
+						if k == "allowReserved" && v.literal() == "false" {
+							m.strict = append(m.strict, field)
+						}
+					})
+				})
 			}
 		})
 		out = append(out, m)
@@ -513,6 +539,7 @@ func (d *rawDoc) assign(doc *openapi3.T, dir string) *order {
 		responses: map[*openapi3.Responses][]string{},
 		media:     map[any][]string{},
 		examples:  map[any][]string{},
+		strict:    map[*openapi3.MediaType][]string{},
 	}
 	// Components first: kin-openapi gives every $ref to a component the component's value, so
 	// that value takes the component's order whoever reaches it first.
@@ -626,6 +653,11 @@ func (o *order) body(d *rawDoc, b *openapi3.RequestBody, raw *rawBody, consumes 
 	}
 	o.media[b] = mediaOrder(consumes, raw.content, b.Content)
 	o.mediaExamples(raw.content, b.Content)
+	for _, rm := range raw.content {
+		if mt := b.Content[mediaKey(rm.key, b.Content)]; mt != nil && len(rm.strict) > 0 {
+			o.strict[mt] = rm.strict
+		}
+	}
 }
 
 // mediaExamples keeps the order of the examples of each media type of c written in raw. Two
@@ -897,6 +929,26 @@ func (n *rawNode) strings() []string {
 }
 
 // text is a string value ("" for anything else).
+// literal is a JSON literal or YAML plain scalar as written ("false", "12"); "" for strings,
+// objects and arrays.
+func (n *rawNode) literal() string {
+	if n.y != nil {
+		if s := deref(n.y); s != nil && s.Kind == yaml.ScalarNode && s.Style == 0 {
+			return s.Value
+		}
+		return ""
+	}
+	n.skip()
+	if n.end < 0 {
+		return ""
+	}
+	switch n.js[n.at] {
+	case '"', '{', '[':
+		return ""
+	}
+	return string(n.js[n.at:n.end])
+}
+
 func (n *rawNode) text() string {
 	if n.y != nil {
 		if s := deref(n.y); s != nil && s.Kind == yaml.ScalarNode {
