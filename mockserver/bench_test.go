@@ -41,6 +41,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"petstore/invalid-post", petstore, req{"POST", "/pets", map[string]string{"Content-Type": "application/json"}, `{"id":"x"}`}},
 		{"github/get-repo", github, req{method: "GET", target: "/repos/octocat/hello-world"}},
 		{"stripe/get-customer", stripe, req{"GET", "/v1/customers/cus_123", map[string]string{"Authorization": "Bearer sk_test_x"}, ""}},
+		{"stripe/list-customers", stripe, req{"GET", "/v1/customers?limit=3&starting_after=cus_1&expand[]=data.default_source&created[gte]=1600000000", map[string]string{"Authorization": "Bearer sk_test_x"}, ""}},
 		{"openapi31/post", museum, req{"POST", "/special-events", map[string]string{"Authorization": "Basic dXNlcjpwYXNz", "Content-Type": "application/json"},
 			`{"name":"Pirate Coding Workshop","location":"Computer Room","eventDescription":"Captain Blackbeard shares his love of the C...language.","dates":["2023-10-29","2023-10-30"],"price":25}`}},
 	}

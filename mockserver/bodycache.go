@@ -12,6 +12,9 @@ type generatedKey struct {
 	schema *openapi3.SchemaRef
 	seed   uint64
 	json   bool
+	// detail is what an error body says about the request's violations (errortext.go), "" for
+	// any other body.
+	detail string
 }
 
 // Bounds of a bodyCache: past either, it starts over empty.
@@ -39,16 +42,17 @@ func (c *bodyCache) get(k generatedKey) ([]byte, bool) {
 
 // put remembers b, which must not be changed afterwards.
 func (c *bodyCache) put(k generatedKey, b []byte) {
-	if len(b) > bodyCacheBytes/16 {
+	if len(b)+len(k.detail) > bodyCacheBytes/16 {
 		return // one body must not push out all the others
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= bodyCacheEntries || c.bytes+len(b) > bodyCacheBytes {
+	size := len(b) + len(k.detail)
+	if c.m == nil || len(c.m) >= bodyCacheEntries || c.bytes+size > bodyCacheBytes {
 		c.m, c.bytes = make(map[generatedKey][]byte), 0
 	}
 	if _, ok := c.m[k]; !ok {
 		c.m[k] = b
-		c.bytes += len(b)
+		c.bytes += size
 	}
 }

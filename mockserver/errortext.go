@@ -29,6 +29,28 @@ var textRoles = map[string]string{
 	"errordetail":      "detail",
 }
 
+// fieldName is k lower-cased without '_' and '-' (error_description → errordescription), the
+// form textRoles is keyed by.
+func fieldName(k string) string {
+	var b [32]byte
+	n := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if n == len(b) {
+			return "" // longer than any name textRoles knows
+		}
+		b[n] = c
+		n++
+	}
+	return string(b[:n])
+}
+
 // statusFields are the names of integer fields that hold the HTTP status in error bodies
 // (problem+json's status, Feathers' and the petstore's code).
 var statusFields = map[string]bool{"status": true, "code": true, "statuscode": true, "status_code": true, "httpstatus": true}
@@ -152,7 +174,7 @@ func (s *Server) fieldText(k string, ps *openapi3.SchemaRef, fv any, texts error
 		return s.withErrorTexts(ps, fv, texts, depth+1)
 	case string:
 		var text string
-		switch textRoles[strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))] {
+		switch textRoles[fieldName(k)] {
 		case "":
 			return nil, false
 		case "title":

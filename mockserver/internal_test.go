@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -72,14 +73,14 @@ func TestKnownResources(t *testing.T) {
 func TestBodyCacheBounds(t *testing.T) {
 	var c bodyCache
 	schema := &openapi3.SchemaRef{}
-	key := func(i int) generatedKey { return generatedKey{schema, uint64(i), true} }
+	key := func(i int) generatedKey { return generatedKey{schema: schema, seed: uint64(i), json: true} }
 	for i := range bodyCacheEntries {
 		c.put(key(i), []byte{byte(i)})
 	}
 	if b, ok := c.get(key(7)); !ok || b[0] != 7 {
 		t.Fatalf("get 7 = %v %v", b, ok)
 	}
-	if _, ok := c.get(generatedKey{schema, 7, false}); ok {
+	if _, ok := c.get(generatedKey{schema: schema, seed: 7}); ok {
 		t.Fatal("the JSON flag is part of the key")
 	}
 	c.put(key(bodyCacheEntries), []byte{1})
@@ -110,5 +111,26 @@ func TestSecretName(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { secretName("X-Request-Id") }); n != 0 {
 		t.Errorf("secretName allocates %v times a call", n)
+	}
+}
+
+// TestViolationJSON checks the hand-written encoder against encoding/json: what it writes
+// decodes to the same violation, whatever the strings hold.
+func TestViolationJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x01\x1f",
+		"<html>&amp;", "é ü 日本", "\u2028\u2029", "bad \xff utf-8", "emoji 🐈"} {
+		v := Violation{Location: []string{"body", s}, Code: s, Message: s}
+		got, _ := v.MarshalJSON()
+		var back Violation
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%q: %s is not JSON: %v", s, got, err)
+		}
+		want := strings.ToValidUTF8(s, "\ufffd")
+		if back.Location[1] != want || back.Code != want || back.Message != want || back.Severity != "Error" {
+			t.Errorf("%q: decoded %+v", s, back)
+		}
+		if p := v.appendJSON(nil, "request"); !strings.HasPrefix(string(p), `{"location":["request","body",`) {
+			t.Errorf("prefix: %s", p)
+		}
 	}
 }

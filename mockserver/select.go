@@ -274,29 +274,30 @@ func (s *Server) generated(x *exchange, media *openapi3.MediaType, rep *reply) *
 	}
 	rep.Source = SourceGenerated
 	seed := s.seed(x, seedStatus(rep.Status))
-	// An answer that tells what was wrong with the request depends on more than the seed.
-	var violations []Violation
-	if rep.Status >= 400 && x.val != nil {
-		violations = x.val.Violations
-	}
-	k := generatedKey{media.Schema, seed, body.IsJSON(rep.MediaType)}
-	if len(violations) == 0 {
-		if raw, ok := s.generatedBodies.get(k); ok {
-			rep.Raw = raw
-			return rep
+	k := generatedKey{schema: media.Schema, seed: seed, json: body.IsJSON(rep.MediaType)}
+	var texts errorTexts
+	if rep.Status >= 400 {
+		// An error body tells what was wrong with the request: that is part of its key.
+		var violations []Violation
+		if x.val != nil {
+			violations = x.val.Violations
 		}
+		texts = newErrorTexts(rep.Status, violations)
+		k.detail = texts.detail
+	}
+	if raw, ok := s.generatedBodies.get(k); ok {
+		rep.Raw = raw
+		return rep
 	}
 	v := s.gens[x.op.Doc].Value(media.Schema, seed, generate.Response)
 	if textual(rep.MediaType) && structured(v) {
 		return notText(x, rep.MediaType, "the data generated from the schema")
 	}
 	if rep.Status >= 400 {
-		v = s.errorBody(media.Schema, v, newErrorTexts(rep.Status, violations))
+		v = s.errorBody(media.Schema, v, texts)
 	}
 	rep.Raw = encodeBody(rep.MediaType, v)
-	if len(violations) == 0 {
-		s.generatedBodies.put(k, rep.Raw)
-	}
+	s.generatedBodies.put(k, rep.Raw)
 	return rep
 }
 

@@ -144,48 +144,41 @@ func notText(x *exchange, mediaType string, what string) *reply {
 // violationsHeader encodes as many violations as fit in maxViolationsHeader bytes, each
 // location preceded by prefix when it is not "".
 func violationsHeader(vs []Violation, prefix string) string {
-	var b strings.Builder
-	b.WriteByte('[')
-	n := appendViolations(&b, vs, prefix, 0)
+	b := make([]byte, 0, 256)
+	b = append(b, '[')
+	b, n := appendViolations(b, vs, prefix, 0)
 	if n == 0 && len(vs) > 0 {
 		return `[{"location":[],"severity":"Error","code":"truncated","message":"violations too long for a header; see the response body or the journal"}]`
 	}
-	b.WriteByte(']')
-	return b.String()
+	return string(append(b, ']'))
 }
 
 // prismViolationsHeader is Prism's sl-violations header: the request's violations under
 // "request", the served example's under "response" (they start with "response" already).
 func prismViolationsHeader(req, resp []Violation) string {
-	var b strings.Builder
-	b.WriteByte('[')
-	n := appendViolations(&b, req, "request", 0)
-	appendViolations(&b, resp, "", n)
-	b.WriteByte(']')
-	return b.String()
+	b := make([]byte, 0, 256)
+	b = append(b, '[')
+	b, n := appendViolations(b, req, "request", 0)
+	b, _ = appendViolations(b, resp, "", n)
+	return string(append(b, ']'))
 }
 
-// appendViolations writes vs as JSON array elements while they fit in maxViolationsHeader
-// bytes; written is how many elements b holds already. It returns the new count.
-func appendViolations(b *strings.Builder, vs []Violation, prefix string, written int) int {
+// appendViolations appends vs as JSON array elements to b while they fit in
+// maxViolationsHeader bytes; written is how many elements b holds already. It returns b and
+// the new count.
+func appendViolations(b []byte, vs []Violation, prefix string, written int) ([]byte, int) {
 	for _, v := range vs {
-		if prefix != "" {
-			v.Location = append([]string{prefix}, v.Location...)
-		}
-		e, err := json.Marshal(v)
-		if err != nil {
-			continue
-		}
-		if b.Len()+len(e)+2 > maxViolationsHeader {
-			break
-		}
+		mark := len(b)
 		if written > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.Write(e)
+		b = v.appendJSON(b, prefix)
+		if len(b)+1 > maxViolationsHeader {
+			return b[:mark], written
+		}
 		written++
 	}
-	return written
+	return b, written
 }
 
 func writeProblem(w http.ResponseWriter, p *problem) {
