@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -88,8 +89,8 @@ func newErrorTexts(status int, violations []Violation) errorTexts {
 
 // violationText is one violation as a person reads it: "body.username: does not match …".
 func violationText(v Violation) string {
-	if len(v.Location) == 0 {
-		return v.Message
+	if len(v.Location) == 0 || len(v.Location) == 2 && strings.Contains(v.Message, strconv.Quote(v.Location[1])) {
+		return v.Message // it names its parameter already: `query parameter "limit" is required`
 	}
 	return strings.Join(v.Location, ".") + ": " + v.Message
 }
