@@ -224,11 +224,7 @@ func (r *repairer) values(parent *yaml.Node, loc, key, kind string, check bool) 
 	}
 	loc += "/" + escapePointer(key)
 	if m.Kind != yaml.MappingNode {
-		if check && m.Kind != yaml.AliasNode && !isNullNode(m) {
-			mapDel(parent, key)
-			r.seq++
-			r.note("dropped %s: %s where a map of %ss is expected", loc, typeName(m), kindNoun(kind))
-		}
+		r.dropContainer(parent, key, m, loc, check, "a map of "+kindNoun(kind)+"s")
 		return
 	}
 	kept := m.Content[:0:0]
@@ -246,6 +242,17 @@ func (r *repairer) values(parent *yaml.Node, loc, key, kind string, check bool) 
 	m.Content = kept
 }
 
+// dropContainer drops parent[key], the value v at loc, which is not the map or list expected
+// (want says which), unless check is unset or v is an alias or null (kin-openapi reads those).
+func (r *repairer) dropContainer(parent *yaml.Node, key string, v *yaml.Node, loc string, check bool, want string) {
+	if !check || v.Kind == yaml.AliasNode || isNullNode(v) {
+		return
+	}
+	mapDel(parent, key)
+	r.seq++
+	r.note("dropped %s: %s where %s is expected", loc, typeName(v), want)
+}
+
 // eachItem visits every item of the sequence parent[key] as an object of kind. An item of the
 // wrong type is dropped, and so is parent[key] when it is not a sequence.
 func (r *repairer) eachItem(parent *yaml.Node, parentKind, loc, key, kind string) {
@@ -260,11 +267,7 @@ func (r *repairer) items(parent *yaml.Node, parentKind, loc, key, kind string, c
 	}
 	loc += "/" + escapePointer(key)
 	if s.Kind != yaml.SequenceNode {
-		if check && s.Kind != yaml.AliasNode && !isNullNode(s) {
-			mapDel(parent, key)
-			r.seq++
-			r.note("dropped %s: %s where a list of %ss is expected", loc, typeName(s), kindNoun(kind))
-		}
+		r.dropContainer(parent, key, s, loc, check, "a list of "+kindNoun(kind)+"s")
 		return
 	}
 	kept := s.Content[:0:0]
