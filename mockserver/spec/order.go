@@ -17,7 +17,9 @@ import (
 // first media type, the first of several responses as written. So that order is read again,
 // at load time, from the text kin-openapi loaded (after bundling and repair), and kept beside
 // the document keyed by kin-openapi's pointers: a component that $refs share is one value in
-// kin-openapi, so it has one order, its own.
+// kin-openapi, so it has one order, its own. The same reading keeps one more thing kin-openapi's
+// types lose: whether an encoding writes `allowReserved: false` or only defaults to it
+// (StrictReserved).
 //
 // JSON is scanned, not decoded: one pass over the text, which descends only into what holds
 // an order (paths, operations, responses, content, examples, headers, parameters, and the
