@@ -58,7 +58,7 @@ func (s *Server) fromState(x *exchange) *reply {
 	if sh == nil || (sh.Schema == nil && !sh.Closed) {
 		return nil // nothing says what a record looks like: examples and generation answer
 	}
-	if key, _ := successResponse(x.op.Op.Responses, x.r.Method); key == "" {
+	if _, status := s.defaultOf(x.op.Op.Responses); status < 200 || status > 299 {
 		return nil // no success is documented: the description's own answer stands (Prism's too)
 	}
 	x.session = sessionOf(x.r)
