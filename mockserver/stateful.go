@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,18 +84,25 @@ func scopeOf(b *binding, params map[string]string) string {
 	return strings.Join(vals, "/")
 }
 
-// callerKey names a singleton's record: the caller's identity id, else the credential.
+// callerKey names a singleton's record: the caller's identity id, else a hash of the credential.
 func callerKey(x *exchange) string {
-	if x.identity != nil {
-		if id, ok := x.identity.fields["id"]; ok {
-			return scalarString(id)
-		}
+	if x.identity == nil {
+		return ""
 	}
-	if x.identity != nil {
-		return x.identity.token
+	if id, ok := x.identity.fields["id"]; ok {
+		return scalarString(id)
 	}
-	return ""
+	if x.identity.token == "" {
+		return ""
+	}
+	// A credential never becomes a record's key, nor (keyValue) response data: its hash does.
+	sum := sha256.Sum256([]byte(x.identity.token))
+	return tokenKeyPrefix + hex.EncodeToString(sum[:8])
 }
+
+// tokenKeyPrefix starts the key of a singleton kept for a caller known by a credential alone;
+// such a key is never written into the record.
+const tokenKeyPrefix = "\x00caller:"
 
 // itemOp reads or writes one record.
 func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Ref) *reply {
@@ -636,9 +645,10 @@ func typedID(sh *resourceShape, id string) any {
 }
 
 // keyValue is id as the value of the record's key property, when it fits the record schema:
-// an anonymous caller's singleton ("") has none, and a token is no integer id.
+// an anonymous caller's singleton ("") has none, a caller known by a credential alone has none
+// (the credential is no data), and a token is no integer id.
 func (s *Server) keyValue(sh *resourceShape, id string) (any, bool) {
-	if sh.KeyProperty == "" || id == "" {
+	if sh.KeyProperty == "" || id == "" || strings.HasPrefix(id, tokenKeyPrefix) {
 		return nil, false
 	}
 	v := typedID(sh, id)

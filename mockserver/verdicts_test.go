@@ -311,3 +311,45 @@ func TestStripeListCalls(t *testing.T) {
 		t.Errorf("GET /v1/customers?limit=ten: %d %v, want the limit refused", res.status, locations(res.headerViolations(t)))
 	}
 }
+
+// TestCredentialNeverData: a per-caller record kept for a caller known by a token alone never
+// carries the token, however the key property is typed (Discord's GET /users/@me).
+func TestCredentialNeverData(t *testing.T) {
+	s := inlineServer(t, "me.yaml", `openapi: 3.0.3
+info: {title: me, version: "1"}
+security: [{bearer: []}]
+paths:
+  /users/@me:
+    get:
+      responses:
+        '200': {description: me, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+    patch:
+      requestBody: {content: {application/json: {schema: {type: object, properties: {username: {type: string}}}}}}
+      responses:
+        '200': {description: me, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+  schemas:
+    User:
+      type: object
+      required: [id, username]
+      properties:
+        id: {type: string}
+        username: {type: string}
+`)
+	auth := map[string]string{"Authorization": "Bearer my-secret-token", "Content-Type": "application/json"}
+	for _, q := range []req{
+		{method: "GET", target: "/users/@me", header: auth},
+		{method: "PATCH", target: "/users/@me", header: auth, body: `{"username":"alice"}`},
+		{method: "GET", target: "/users/@me", header: auth},
+	} {
+		res := do(t, s, q)
+		if res.status != 200 || strings.Contains(string(res.body), "my-secret-token") {
+			t.Errorf("%s %s: %d %s", q.method, q.target, res.status, res.body)
+		}
+	}
+	if res := do(t, s, req{method: "GET", target: "/users/@me", header: auth}); !strings.Contains(string(res.body), `"username":"alice"`) {
+		t.Errorf("the caller's record was not kept: %s", res.body)
+	}
+}
