@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,9 +152,12 @@ func (s *Server) itemOp(x *exchange, b *binding, sh *resourceShape, ref state.Re
 					return nil, err
 				}
 			}
-			next := patch
-			if merge && exists {
+			var next state.Record
+			switch {
+			case merge && exists:
 				next = mergePatch(maps.Clone(cur), patch).(map[string]any) // cur's own values stay for maintain
+			default: // a replacement, or a first write: the required fields it left out
+				next = s.completed(sh, ref, patch)
 			}
 			s.maintain(sh, next, cur, key)
 			if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
@@ -204,7 +208,7 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 				if exists {
 					return nil, errTaken
 				}
-				next := body
+				next := s.completed(sh, ref, body)
 				s.maintain(sh, next, nil, key)
 				if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
 					return nil, err
@@ -293,6 +297,51 @@ func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Reco
 // baseRecord is what a record nobody wrote looks like: the description's example of the
 // record (when it matches its schema and the client did not ask for dynamic data), else data
 // generated from the record schema for this id.
+// completed is the record a client writes (body), with the required fields it left out
+// completed from the record schema: as a record of this id would have them if nobody had
+// written it (generated, deterministically from the seed and the id). A created GitHub issue
+// then has the user, number and state its schema requires, and reads back the same. Optional
+// fields the client leaves out stay out (a PUT replaces).
+func (s *Server) completed(sh *resourceShape, ref state.Ref, body map[string]any) map[string]any {
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return body
+	}
+	req := requiredOf(sh.Schema.Value)
+	missing := false
+	for _, k := range req {
+		if _, ok := body[k]; !ok {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return body
+	}
+	base, ok := s.gens[sh.Doc].Value(sh.Schema, generate.Seed(s.cfg.Seed, "record", ref.Resource, ref.Scope, ref.ID), generate.Response).(map[string]any)
+	if !ok {
+		return body
+	}
+	for _, k := range req {
+		if v, ok := base[k]; ok {
+			if _, sent := body[k]; !sent {
+				body[k] = v
+			}
+		}
+	}
+	return body
+}
+
+// requiredOf lists the properties an object schema requires, its allOf branches' too.
+func requiredOf(s *openapi3.Schema) []string {
+	out := s.Required
+	for _, b := range s.AllOf {
+		if b != nil && b.Value != nil {
+			out = append(slices.Clip(out), requiredOf(b.Value)...)
+		}
+	}
+	return out
+}
+
 func (s *Server) baseRecord(x *exchange, sh *resourceShape, ref state.Ref) (map[string]any, bool) {
 	dynamic := s.cfg.Dynamic
 	if x.pref.Dynamic != nil {
@@ -374,14 +423,48 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 		k := encodingKey{media, send}
 		if raw, ok := memo.Load(k); ok {
 			rep.Raw = raw.([]byte)
+			if w, ok := memo.Load(warningKey{media}); ok {
+				rep.Header.Set(HeaderWarning, w.(string))
+			}
 			return rep
 		}
-		rep.Raw = encodeBody(send, withoutWriteOnly(media.Schema, value))
+		body, warning := s.documentedRecord(x, method, media, value)
+		rep.Raw = encodeBody(send, body)
 		memo.Store(k, rep.Raw)
+		if warning != "" {
+			memo.Store(warningKey{media}, warning)
+			rep.Header.Set(HeaderWarning, warning)
+		}
 		return rep
 	}
-	rep.Value = shapeBody(s.gens[x.op.Doc], media.Schema, value, s.seed(x, seedStatus(status)))
+	if _, isList := value.([]any); isList {
+		rep.Value = shapeBody(s.gens[x.op.Doc], media.Schema, value, s.seed(x, seedStatus(status)))
+		return rep
+	}
+	var warning string
+	rep.Value, warning = s.documentedRecord(x, method, media, value)
+	if warning != "" {
+		rep.Header.Set(HeaderWarning, warning)
+	}
 	return rep
+}
+
+// warningKey names, in a record's memo, the warning its answer under a media type carries.
+type warningKey struct{ media *openapi3.MediaType }
+
+// documentedRecord is one record (value) as the response under media documents it, writeOnly
+// fields left out (answer.go).
+func (s *Server) documentedRecord(x *exchange, method string, media *openapi3.MediaType, value any) (any, string) {
+	v := withoutWriteOnly(media.Schema, value)
+	rec, ok := v.(map[string]any)
+	if !ok {
+		return v, ""
+	}
+	key := x.path
+	if id := scalarString(rec["id"]); id != "" {
+		key = id
+	}
+	return s.asDocumented(x, method, media, rec, key)
 }
 
 // shapeBody fits stored records to the response schema: writeOnly properties are left out; a

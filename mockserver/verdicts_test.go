@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -351,5 +352,68 @@ components:
 	}
 	if res := do(t, s, req{method: "GET", target: "/users/@me", header: auth}); !strings.Contains(string(res.body), `"username":"alice"`) {
 		t.Errorf("the caller's record was not kept: %s", res.body)
+	}
+}
+
+// TestStateAnswersKeepTheContract: a create answers (and stores) what its schema requires even
+// when the client sent one field; a DELETE answers the documented deletion marker, not the
+// record.
+func TestStateAnswersKeepTheContract(t *testing.T) {
+	s := inlineServer(t, "crud.yaml", `openapi: 3.0.3
+info: {title: crud, version: "1"}
+paths:
+  /issues:
+    post:
+      requestBody: {content: {application/json: {schema: {type: object, required: [title], properties: {title: {type: string}}}}}}
+      responses:
+        '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Issue'}}}}
+  /issues/{number}:
+    parameters: [{name: number, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Issue'}}}}
+    delete:
+      responses:
+        '200':
+          description: deleted
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, object, deleted]
+                properties:
+                  id: {type: integer}
+                  object: {type: string, enum: [issue.deleted]}
+                  deleted: {type: boolean}
+components:
+  schemas:
+    Issue:
+      type: object
+      required: [id, number, title, state, user]
+      properties:
+        id: {type: integer}
+        number: {type: integer}
+        title: {type: string}
+        state: {type: string, enum: [open, closed]}
+        user: {type: object, required: [login], properties: {login: {type: string}}}
+`)
+	res := do(t, s, req{method: "POST", target: "/issues", header: map[string]string{"Content-Type": "application/json"}, body: `{"title":"x"}`})
+	created := res.json(t)
+	for _, k := range []string{"id", "number", "state", "user"} {
+		if created[k] == nil {
+			t.Errorf("create answered without %s: %s", k, res.body)
+		}
+	}
+	if res.status != 201 || created["title"] != "x" {
+		t.Fatalf("create: %d %s", res.status, res.body)
+	}
+	number := fmt.Sprint(created["number"])
+	if got := do(t, s, req{method: "GET", target: "/issues/" + number}); got.status != 200 || string(got.body) != string(res.body) {
+		t.Errorf("read back: %d %s, want %s", got.status, got.body, res.body)
+	}
+	del := do(t, s, req{method: "DELETE", target: "/issues/" + number})
+	body := del.json(t)
+	if del.status != 200 || body["object"] != "issue.deleted" || body["deleted"] != true || body["id"] != created["id"] {
+		t.Errorf("delete: %d %s, want the deletion marker of %s", del.status, del.body, res.body)
 	}
 }
