@@ -200,6 +200,39 @@ func (s *Server) collectionOp(x *exchange, b *binding, sh *resourceShape, scope 
 		if !ok {
 			return nil
 		}
+		if id := scalarString(body[sh.KeyProperty]); sh.KeyProperty != "" && id != "" {
+			// The client chose the id (the key property is writable: bodyObject keeps no
+			// readOnly one): the record is created under it. An id taken is the documented 409
+			// where there is one; else the record is replaced, and the create answered as
+			// documented (as Prism would: never an undocumented status).
+			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}
+			conflicts := codeKey(x.op.Op.Responses, http.StatusConflict) != ""
+			rec, err := s.store.Update(x.session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
+				if exists && conflicts {
+					return nil, errTaken
+				}
+				if exists {
+					if err := s.checkOwner(x, b.Resource, cur); err != nil {
+						return nil, err
+					}
+				}
+				next := s.completed(sh, ref, body)
+				s.maintain(sh, next, nil, nil) // the key stays the client's
+				if err := s.checkUnique(b.Resource, ref, next, v); err != nil {
+					return nil, err
+				}
+				return next, nil
+			})
+			if errors.Is(err, errTaken) {
+				rep := s.render(x, codeKey(x.op.Op.Responses, http.StatusConflict), http.StatusConflict, SourceExample)
+				rep.Source = SourceState + "+" + rep.Source
+				return rep
+			}
+			if rep := s.writeFailed(x, ref, err); rep != nil {
+				return rep
+			}
+			return s.stateReply(x, http.MethodPost, rec, nil)
+		}
 		for attempt := 0; attempt < 64; attempt++ { // a PUT may have taken the next id
 			id := s.newID(x, sh, b.Resource, scope, attempt)
 			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}

@@ -417,3 +417,52 @@ components:
 		t.Errorf("delete: %d %s, want the deletion marker of %s", del.status, del.body, res.body)
 	}
 }
+
+// TestCreateKeepsTheClientsID: a create under the id the client sent reads back under it; the
+// same id again is the documented 409, or (none documented) a replacement.
+func TestCreateKeepsTheClientsID(t *testing.T) {
+	const spec = `openapi: 3.0.3
+info: {title: pets, version: "1"}
+paths:
+  /pets:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+      responses:
+        '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+CONFLICT
+  /pets/{petId}:
+    get:
+      parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+components:
+  schemas:
+    Pet: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+`
+	js := map[string]string{"Content-Type": "application/json"}
+	for _, c := range []struct {
+		name     string
+		conflict string
+		again    int
+		name2    string
+	}{
+		{"no 409 documented: replaced", "", 201, "Max"},
+		{"409 documented", "        '409': {description: taken, content: {application/json: {example: {error: taken}}}}", 409, "Rex"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := inlineServer(t, "pets.yaml", strings.Replace(spec, "CONFLICT", c.conflict, 1))
+			if res := do(t, s, req{method: "POST", target: "/pets", header: js, body: `{"id":100,"name":"Rex"}`}); res.status != 201 || string(res.body) != `{"id":100,"name":"Rex"}` {
+				t.Fatalf("create: %d %s", res.status, res.body)
+			}
+			if res := do(t, s, req{method: "GET", target: "/pets/100"}); res.status != 200 || string(res.body) != `{"id":100,"name":"Rex"}` {
+				t.Errorf("read back: %d %s", res.status, res.body)
+			}
+			if res := do(t, s, req{method: "POST", target: "/pets", header: js, body: `{"id":100,"name":"Max"}`}); res.status != c.again {
+				t.Errorf("the same id again: %d %s, want %d", res.status, res.body, c.again)
+			}
+			if res := do(t, s, req{method: "GET", target: "/pets/100"}); !strings.Contains(string(res.body), `"name":"`+c.name2+`"`) {
+				t.Errorf("after the second create: %s, want %s", res.body, c.name2)
+			}
+		})
+	}
+}
