@@ -33,12 +33,12 @@ func (s *Server) asDocumented(x *exchange, method string, media *openapi3.MediaT
 		out[k] = v
 	}
 	for k, v := range rec {
-		if ps := propertySchema(media.Schema.Value, k); ps != nil && ps.Value != nil && s.fits(ps, v) {
+		if ps := propertySchema(media.Schema.Value, k); ps != nil && ps.Value != nil && s.answerFits(ps, v) {
 			out[k] = v
 		}
 	}
 	if method == http.MethodDelete {
-		if ps := propertySchema(media.Schema.Value, "deleted"); ps != nil && ps.Value != nil && s.fits(ps, true) {
+		if ps := propertySchema(media.Schema.Value, "deleted"); ps != nil && ps.Value != nil && s.answerFits(ps, true) {
 			out["deleted"] = true // a deletion marker says it was deleted
 		}
 	}
@@ -50,9 +50,19 @@ func (s *Server) asDocumented(x *exchange, method string, media *openapi3.MediaT
 
 // answerFits reports whether v validates against a response schema.
 func (s *Server) answerFits(schema *openapi3.SchemaRef, v any) bool {
-	opts := s.validate.responseOpts
-	if spec.Needs2020(schema) {
-		opts = s.validate.responseOpts2020
+	return schema.Value.VisitJSON(v, s.responseOpts(schema)...) == nil
+}
+
+// responseOpts are the options to validate a value against a response schema with: the JSON
+// Schema 2020-12 validator only where the schema needs it. spec.Needs2020 walks the schema, so
+// its answer is remembered per schema: this runs on the request path (state answers, keys).
+func (s *Server) responseOpts(schema *openapi3.SchemaRef) []openapi3.SchemaValidationOption {
+	needs, ok := s.needs2020.Load(schema)
+	if !ok {
+		needs, _ = s.needs2020.LoadOrStore(schema, spec.Needs2020(schema))
 	}
-	return schema.Value.VisitJSON(v, opts...) == nil
+	if needs.(bool) {
+		return s.validate.responseOpts2020
+	}
+	return s.validate.responseOpts
 }

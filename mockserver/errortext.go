@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // Generated error bodies read right: where an error response's schema has message-like string
@@ -52,9 +50,9 @@ func fieldName(k string) string {
 	return string(b[:n])
 }
 
-// statusFields are the names of integer fields that hold the HTTP status in error bodies
-// (problem+json's status, Feathers' and the petstore's code).
-var statusFields = map[string]bool{"status": true, "code": true, "statuscode": true, "status_code": true, "httpstatus": true}
+// statusFields are the names (as fieldName writes them) of integer fields that hold the HTTP
+// status in error bodies (problem+json's status, Feathers' and the petstore's code).
+var statusFields = map[string]bool{"status": true, "code": true, "statuscode": true, "httpstatus": true}
 
 // maxErrorTextDepth bounds how deep fields are looked for: Stripe's {error: {message}} is 1,
 // {errors: [{message}]} 2.
@@ -102,11 +100,7 @@ func (s *Server) errorBody(schema *openapi3.SchemaRef, v any, texts errorTexts) 
 	if !changed {
 		return v
 	}
-	opts := s.validate.responseOpts
-	if spec.Needs2020(schema) {
-		opts = s.validate.responseOpts2020
-	}
-	if schema.Value.VisitJSON(out, opts...) != nil {
+	if !s.answerFits(schema, out) {
 		return v
 	}
 	return out
@@ -186,21 +180,16 @@ func (s *Server) fieldText(k string, ps *openapi3.SchemaRef, fv any, texts error
 			text = texts.detail
 		}
 		for _, t := range []string{text, texts.title} {
-			if s.fits(ps, t) {
+			if s.answerFits(ps, t) {
 				return t, true
 			}
 		}
 	case float64, int64, int:
-		if statusFields[strings.ToLower(k)] && s.fits(ps, int64(texts.status)) {
+		if statusFields[fieldName(k)] && s.answerFits(ps, int64(texts.status)) {
 			return int64(texts.status), true
 		}
 	}
 	return nil, false
-}
-
-// fits reports whether v validates against the field's schema.
-func (s *Server) fits(ps *openapi3.SchemaRef, v any) bool {
-	return ps.Value.VisitJSON(v, s.validate.responseOpts...) == nil
 }
 
 // propertySchema finds the schema of property name in s or its allOf branches.

@@ -7,7 +7,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockserver/mockserver/mockserver/body"
-	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // What to do with a response example that breaks its own schema (Config.InvalidExamples).
@@ -99,11 +98,7 @@ func (s *Server) checkExamples() {
 }
 
 func (s *Server) exampleViolations(media *openapi3.MediaType, v any) []Violation {
-	opts := s.validate.responseOpts
-	if spec.Needs2020(media.Schema) {
-		opts = s.validate.responseOpts2020
-	}
-	if err := media.Schema.Value.VisitJSON(v, opts...); err != nil {
+	if err := media.Schema.Value.VisitJSON(v, s.responseOpts(media.Schema)...); err != nil {
 		return schemaViolations([]string{"response", "body"}, err)
 	}
 	return nil

@@ -112,6 +112,9 @@ type Server struct {
 	// examples remembers each served example's encoding (exampleEncoding → []byte): encoded
 	// once, on first use, rather than at start-up for thousands that may never be asked for.
 	examples sync.Map
+	// needs2020 remembers, per response schema, whether it needs kin-openapi's JSON Schema
+	// 2020-12 validator (*openapi3.SchemaRef → bool; responseOpts).
+	needs2020 sync.Map
 	// generatedBodies remembers generated answers, bounded (bodycache.go).
 	generatedBodies bodyCache
 

@@ -20,7 +20,6 @@ import (
 
 	"github.com/mockserver/mockserver/mockserver/body"
 	"github.com/mockserver/mockserver/mockserver/generate"
-	"github.com/mockserver/mockserver/mockserver/spec"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
 
@@ -436,9 +435,12 @@ type encodingKey struct {
 // memo (a stored record read as it is), the encoded body is taken from the memo, or encoded
 // and remembered there.
 func (s *Server) stateReply(x *exchange, method string, value any, memo *state.Memo) *reply {
-	key, status := successResponse(x.op.Op.Responses, method)
+	key, status := s.successResponse(x.op.Op.Responses, method)
 	if key == "" {
-		return &reply{Status: http.StatusOK, Header: http.Header{}, MediaType: "application/json", Value: value, HasBody: value != nil, Source: SourceState}
+		// No success documented (fromState does not get here then): the description's own
+		// answer, never an undocumented one.
+		key, status = s.defaultOf(x.op.Op.Responses)
+		return s.render(x, key, status, SourceExample)
 	}
 	rep := &reply{Status: status, Header: http.Header{}, Source: SourceState}
 	ref := x.op.Op.Responses.Value(key)
@@ -570,12 +572,14 @@ func withoutWriteOnly(schema *openapi3.SchemaRef, v any) any {
 
 // successResponse picks the response a stateful success answers with: 201 for a create and
 // 204 for a delete when documented, else the lowest 2xx.
-func successResponse(responses *openapi3.Responses, method string) (string, int) {
-	prefer := map[string]int{http.MethodPost: 201, http.MethodDelete: 204}[method]
-	if prefer != 0 && usable(responses, strconv.Itoa(prefer)) {
-		return strconv.Itoa(prefer), prefer
+func (s *Server) successResponse(responses *openapi3.Responses, method string) (string, int) {
+	switch {
+	case method == http.MethodPost && usable(responses, "201"):
+		return "201", http.StatusCreated
+	case method == http.MethodDelete && usable(responses, "204"):
+		return "204", http.StatusNoContent
 	}
-	key, status := defaultResponse(responses)
+	key, status := s.defaultOf(responses) // planned at start-up
 	if status < 200 || status > 299 {
 		return "", 0
 	}
@@ -786,11 +790,7 @@ func (s *Server) keyValue(sh *resourceShape, id string) (any, bool) {
 	if p.Value == nil {
 		return v, true
 	}
-	opts := s.validate.responseOpts
-	if spec.Needs2020(p) {
-		opts = s.validate.responseOpts2020
-	}
-	return v, p.Value.VisitJSON(v, opts...) == nil
+	return v, s.answerFits(p, v)
 }
 
 // recordKey is the key property's value for a record written at ref: the id when it fits

@@ -26,8 +26,8 @@ type validation struct {
 	// WWW-Authenticate values for the schemes that would have satisfied it.
 	Security   bool
 	Challenges []string
-	// UnsupportedMediaType is set when the body's Content-Type is not one the operation accepts;
-	// NoBody when the operation accepts no body at all (→ 415 only).
+	// UnsupportedMediaType is set when the body's Content-Type is not one the operation accepts,
+	// and with NoBody when the operation accepts no body at all (both take the 415 ladder).
 	UnsupportedMediaType, NoBody bool
 	// Body is the decoded request body (nil when there is none); later steps read this, never
 	// the request.

@@ -38,7 +38,7 @@ func paramViolations(p *openapi3.Parameter, err error) []Violation {
 		if pe.Kind == openapi3filter.KindInvalidFormat {
 			if t := scalarType(p.Schema); t != "" {
 				// "seven" for an integer: the value's type is wrong (Prism's code too).
-				return []Violation{{Location: l, Code: "type", Message: fmt.Sprintf("%s parameter %q: value %s must be %s", p.In, p.Name, quote(truncateText(fmt.Sprint(pe.Value), 64)), article(t))}}
+				return []Violation{{Location: l, Code: "type", Message: oneLineMsg(fmt.Sprintf("%s parameter %q: value %s must be %s", p.In, p.Name, quote(fmt.Sprint(pe.Value)), article(t)))}}
 			}
 		}
 		msg := pe.Reason
@@ -72,13 +72,6 @@ func article(t string) string {
 		return "an integer"
 	}
 	return "a " + t
-}
-
-func truncateText(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }
 
 // schemaViolations flattens a schema validation error into one entry per violation.
