@@ -17,12 +17,12 @@ import (
 
 // asDocumented is rec as the response schema documents it (see above); warning is "" unless
 // the record had to give way to the documented shape.
-func (s *Server) asDocumented(x *exchange, method string, media *openapi3.MediaType, rec map[string]any, key string) (answer any, warning string) {
-	if media.Schema == nil || media.Schema.Value == nil || s.answerFits(media.Schema, rec) {
+func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.SchemaRef, rec map[string]any, key string) (answer any, warning string) {
+	if schema == nil || schema.Value == nil || s.answerFits(schema, rec) {
 		return rec, ""
 	}
 	seed := generate.Seed(s.cfg.Seed, "answer", key)
-	gen := s.gens[x.op.Doc].Value(media.Schema, seed, generate.Response)
+	gen := s.gens[x.op.Doc].Value(schema, seed, generate.Response)
 	shape, ok := gen.(map[string]any)
 	if !ok {
 		// An array, a string …: no record can be that; the documented answer stands.
@@ -33,16 +33,16 @@ func (s *Server) asDocumented(x *exchange, method string, media *openapi3.MediaT
 		out[k] = v
 	}
 	for k, v := range rec {
-		if ps := propertySchema(media.Schema.Value, k); ps != nil && ps.Value != nil && s.answerFits(ps, v) {
+		if ps := propertySchema(schema.Value, k); ps != nil && ps.Value != nil && s.answerFits(ps, v) {
 			out[k] = v
 		}
 	}
 	if method == http.MethodDelete {
-		if ps := propertySchema(media.Schema.Value, "deleted"); ps != nil && ps.Value != nil && s.answerFits(ps, true) {
+		if ps := propertySchema(schema.Value, "deleted"); ps != nil && ps.Value != nil && s.answerFits(ps, true) {
 			out["deleted"] = true // a deletion marker says it was deleted
 		}
 	}
-	if s.answerFits(media.Schema, out) {
+	if s.answerFits(schema, out) {
 		return out, ""
 	}
 	return shape, "the stored record does not fit the documented response; generated instead"

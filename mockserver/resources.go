@@ -179,11 +179,11 @@ func inferResources(docs []*spec.Document) (map[*spec.Operation]*binding, map[st
 			// An item's own response describes the record best (it may override what a
 			// collection's array items said).
 			if m := successMedia(op); m != nil {
-				sh.Media, sh.Schema = m, m.Schema
+				sh.Media, sh.Schema = m, recordBranch(m.Schema) // anyOf [customer, deleted_customer]: the customer
 			}
 		}
 		if sh.Schema == nil && b.Kind == kindCollection && answersArray(op) {
-			sh.Schema = successSchema(op).Value.Items // a collection alone: its array's items
+			sh.Schema = recordBranch(successSchema(op).Value.Items) // a collection alone: its array's items
 		}
 		if sh.KeyProperty == "" && b.Key != "" && sh.Schema != nil && sh.Schema.Value != nil {
 			switch {

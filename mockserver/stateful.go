@@ -335,10 +335,11 @@ func (s *Server) load(x *exchange, sh *resourceShape, ref state.Ref) (state.Reco
 // then has the user, number and state its schema requires, and reads back the same. Optional
 // fields the client leaves out stay out (a PUT replaces).
 func (s *Server) completed(sh *resourceShape, ref state.Ref, body map[string]any) map[string]any {
-	if sh.Schema == nil || sh.Schema.Value == nil {
+	schema := sh.Schema // the record's own object schema (recordBranch, at start-up)
+	if schema == nil || schema.Value == nil {
 		return body
 	}
-	req := requiredOf(sh.Schema.Value)
+	req := requiredOf(schema.Value)
 	missing := false
 	for _, k := range req {
 		if _, ok := body[k]; !ok {
@@ -349,7 +350,7 @@ func (s *Server) completed(sh *resourceShape, ref state.Ref, body map[string]any
 	if !missing {
 		return body
 	}
-	base, ok := s.gens[sh.Doc].Value(sh.Schema, generate.Seed(s.cfg.Seed, "record", ref.Resource, ref.Scope, ref.ID), generate.Response).(map[string]any)
+	base, ok := s.gens[sh.Doc].Value(schema, generate.Seed(s.cfg.Seed, "record", ref.Resource, ref.Scope, ref.ID), generate.Response).(map[string]any)
 	if !ok {
 		return body
 	}
@@ -361,6 +362,28 @@ func (s *Server) completed(sh *resourceShape, ref state.Ref, body map[string]any
 		}
 	}
 	return body
+}
+
+// recordBranch is the object schema a record follows (resourceShape.Schema, decided at
+// start-up): schema itself, or — where a response
+// offers alternatives (Stripe's GET /v1/customers/{customer}: anyOf customer, deleted_customer)
+// — the first alternative that describes an object, as descriptions list the live record first.
+func recordBranch(schema *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if schema == nil || schema.Value == nil {
+		return nil
+	}
+	v := schema.Value
+	if len(v.Properties) > 0 || len(v.AllOf) > 0 || (len(v.AnyOf) == 0 && len(v.OneOf) == 0) {
+		return schema
+	}
+	for _, alts := range []openapi3.SchemaRefs{v.AnyOf, v.OneOf} {
+		for _, alt := range alts {
+			if isObject(alt, 0) {
+				return alt
+			}
+		}
+	}
+	return schema
 }
 
 // requiredOf lists the properties an object schema requires, its allOf branches' too.
@@ -463,7 +486,7 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 			}
 			return rep
 		}
-		body, warning := s.documentedRecord(x, method, media, value)
+		body, warning := s.documentedRecord(x, method, media.Schema, value)
 		rep.Raw = encodeBody(send, body)
 		memo.Store(k, rep.Raw)
 		if warning != "" {
@@ -472,12 +495,12 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 		}
 		return rep
 	}
-	if _, isList := value.([]any); isList {
-		rep.Value = shapeBody(s.gens[x.op.Doc], media.Schema, value, s.seed(x, seedStatus(status)))
-		return rep
-	}
 	var warning string
-	rep.Value, warning = s.documentedRecord(x, method, media, value)
+	if _, isList := value.([]any); isList {
+		rep.Value, warning = s.shapeList(x, method, media.Schema, value.([]any), s.seed(x, seedStatus(status)))
+	} else {
+		rep.Value, warning = s.documentedRecord(x, method, media.Schema, value)
+	}
 	if warning != "" {
 		rep.Header.Set(HeaderWarning, warning)
 	}
@@ -487,10 +510,10 @@ func (s *Server) stateReply(x *exchange, method string, value any, memo *state.M
 // warningKey names, in a record's memo, the warning its answer under a media type carries.
 type warningKey struct{ media *openapi3.MediaType }
 
-// documentedRecord is one record (value) as the response under media documents it, writeOnly
-// fields left out (answer.go).
-func (s *Server) documentedRecord(x *exchange, method string, media *openapi3.MediaType, value any) (any, string) {
-	v := withoutWriteOnly(media.Schema, value)
+// documentedRecord is one record (value) as schema documents it, writeOnly fields left out
+// (answer.go).
+func (s *Server) documentedRecord(x *exchange, method string, schema *openapi3.SchemaRef, value any) (any, string) {
+	v := withoutWriteOnly(schema, value)
 	rec, ok := v.(map[string]any)
 	if !ok {
 		return v, ""
@@ -499,53 +522,54 @@ func (s *Server) documentedRecord(x *exchange, method string, media *openapi3.Me
 	if id := scalarString(rec["id"]); id != "" {
 		key = id
 	}
-	return s.asDocumented(x, method, media, rec, key)
+	return s.asDocumented(x, method, schema, rec, key)
 }
 
-// shapeBody fits stored records to the response schema: writeOnly properties are left out; a
-// list answers an array, or fills the one array property of a wrapping object.
-func shapeBody(g *generate.Generator, schema *openapi3.SchemaRef, value any, seed uint64) any {
-	list, isList := value.([]any)
-	if !isList {
-		return withoutWriteOnly(schema, value)
-	}
-	if schema == nil || schema.Value == nil || schema.Value.Type.Is("array") {
-		var items *openapi3.SchemaRef
-		if schema != nil && schema.Value != nil {
-			items = schema.Value.Items
+// shapeList fits a list of stored records to the response schema: an array, or the one array
+// property of a wrapping object (the rest of the wrapper generated, its count fields set). Each
+// record is answered as the list's items document it (documentedRecord); warning is the first
+// item's that had to give way.
+func (s *Server) shapeList(x *exchange, method string, schema *openapi3.SchemaRef, list []any, seed uint64) (any, string) {
+	var items *openapi3.SchemaRef
+	var wrapper map[string]any
+	var field string
+	switch {
+	case schema == nil || schema.Value == nil:
+	case schema.Value.Type.Is("array"):
+		items = schema.Value.Items
+	default:
+		names := make([]string, 0, len(schema.Value.Properties))
+		for n, p := range schema.Value.Properties {
+			if p != nil && p.Value != nil && p.Value.Type.Is("array") {
+				names = append(names, n)
+			}
 		}
-		out := make([]any, len(list))
-		for i, v := range list {
-			out[i] = withoutWriteOnly(items, v)
+		sort.Strings(names)
+		w, ok := s.gens[x.op.Doc].Value(schema, seed, generate.Response).(map[string]any)
+		if !ok || len(names) == 0 {
+			return list, ""
 		}
-		return out
+		wrapper, field, items = w, names[0], schema.Value.Properties[names[0]].Value.Items
 	}
-	wrapper, ok := g.Value(schema, seed, generate.Response).(map[string]any)
-	if !ok {
-		return list
-	}
-	names := make([]string, 0, len(schema.Value.Properties))
-	for n, p := range schema.Value.Properties {
-		if p != nil && p.Value != nil && p.Value.Type.Is("array") {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return list
-	}
-	items := schema.Value.Properties[names[0]].Value.Items
 	out := make([]any, len(list))
+	var warning string
 	for i, v := range list {
-		out[i] = withoutWriteOnly(items, v)
+		var w string
+		out[i], w = s.documentedRecord(x, method, items, v)
+		if warning == "" {
+			warning = w
+		}
 	}
-	wrapper[names[0]] = out
+	if wrapper == nil {
+		return out, warning
+	}
+	wrapper[field] = out
 	for _, n := range []string{"total", "total_count", "totalCount", "count"} {
 		if p := schema.Value.Properties[n]; p != nil && p.Value != nil && p.Value.Type.Is("integer") {
 			wrapper[n] = int64(len(list))
 		}
 	}
-	return wrapper
+	return wrapper, warning
 }
 
 // withoutWriteOnly returns v without the properties its schema marks writeOnly; v itself is

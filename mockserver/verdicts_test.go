@@ -466,3 +466,71 @@ components:
 		})
 	}
 }
+
+// TestStripeShapedRecords: a record whose item GET answers anyOf [customer, deleted_customer]
+// is completed as a customer, and a list shows each record as its items document it.
+func TestStripeShapedRecords(t *testing.T) {
+	s := inlineServer(t, "stripe-shaped.yaml", `openapi: 3.0.3
+info: {title: stripe-shaped, version: "1"}
+paths:
+  /v1/customers:
+    get:
+      responses:
+        '200':
+          description: list
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [object, data, has_more, url]
+                properties:
+                  object: {type: string, enum: [list]}
+                  data: {type: array, items: {$ref: '#/components/schemas/customer'}}
+                  has_more: {type: boolean}
+                  url: {type: string}
+    post:
+      requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object, properties: {name: {type: string}}}}}}
+      responses:
+        '200': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/customer'}}}}
+  /v1/customers/{customer}:
+    get:
+      parameters: [{name: customer, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: one
+          content:
+            application/json:
+              schema:
+                anyOf: [{$ref: '#/components/schemas/customer'}, {$ref: '#/components/schemas/deleted_customer'}]
+components:
+  schemas:
+    customer:
+      type: object
+      required: [id, object, created]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [customer]}
+        created: {type: integer}
+        name: {type: string}
+    deleted_customer:
+      type: object
+      required: [id, object, deleted]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [customer]}
+        deleted: {type: boolean, enum: [true]}
+`)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	created := do(t, s, req{method: "POST", target: "/v1/customers", header: form, body: "name=Survey"}).json(t)
+	if created["created"] == nil || created["object"] != "customer" || created["name"] != "Survey" {
+		t.Fatalf("create: %v", created)
+	}
+	list := do(t, s, req{method: "GET", target: "/v1/customers"}).json(t)
+	data, _ := list["data"].([]any)
+	if len(data) != 1 || data[0].(map[string]any)["created"] != created["created"] || data[0].(map[string]any)["id"] != created["id"] {
+		t.Errorf("list %v, want the created customer %v", list, created)
+	}
+	if got := do(t, s, req{method: "GET", target: "/v1/customers/" + created["id"].(string)}).json(t); got["name"] != "Survey" {
+		t.Errorf("read back %v", got)
+	}
+}
