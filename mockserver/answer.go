@@ -1,11 +1,15 @@
 package mockserver
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -65,4 +69,88 @@ func (s *Server) responseOpts(schema *openapi3.SchemaRef) []openapi3.SchemaValid
 		return s.validate.responseOpts2020
 	}
 	return s.validate.responseOpts
+}
+
+// shapeList answers one page of records as the list response documents it: an array, or an
+// envelope ({object: list, data, has_more, url}, {items, total}, {results, next} …) whose list
+// field holds the records and whose count, more-to-come, cursor, URL and paging fields say what
+// the page is (each only where the value fits its schema; the rest of the envelope generated).
+// Each record is answered as the list's items document it; warning is the first that had to
+// give way, or the envelope's.
+func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resource.Page, seed uint64) (any, string) {
+	render := func(items *openapi3.SchemaRef) ([]any, string) {
+		out := make([]any, len(page.Records))
+		var warning string
+		for i, rec := range page.Records {
+			var w string
+			out[i], w = s.documentedRecord(x, items, rec)
+			if warning == "" {
+				warning = w
+			}
+		}
+		return out, warning
+	}
+	if schema == nil || schema.Value == nil {
+		return render(nil)
+	}
+	if schema.Value.Type.Includes("array") {
+		return render(schema.Value.Items)
+	}
+	field, items := resource.ListField(schema)
+	wrapper, ok := s.gens[x.op.Doc].Value(schema, seed, generate.Response).(map[string]any)
+	if field == "" || !ok {
+		out, w := render(nil)
+		return out, cmp.Or(w, "the list response is not an array or a known list envelope; the records are answered as an array")
+	}
+	out, warning := render(items)
+	wrapper[field] = out
+	set := func(name string, v any) {
+		if p := propertySchema(schema.Value, name); p != nil && p.Value != nil && s.answerFits(p, v) {
+			wrapper[name] = v
+		}
+	}
+	for _, n := range []string{"has_more", "hasMore", "has_next", "hasNext"} {
+		set(n, page.HasMore)
+	}
+	for _, n := range []string{"total", "total_count", "totalCount", "total_results", "totalResults", "count", "total_entries"} {
+		set(n, int64(page.Total))
+	}
+	set("url", x.r.URL.Path)
+	set("offset", int64(page.Offset))
+	if page.Limit > 0 {
+		set("limit", int64(page.Limit))
+		set("per_page", int64(page.Limit))
+		set("page", int64(page.Offset/page.Limit+1))
+	}
+	var last string
+	if n := len(page.Records); n > 0 {
+		if sh := s.model.Shapes[s.model.Bindings[x.op].Resource]; sh != nil && sh.KeyProperty != "" {
+			last = scalarString(page.Records[n-1][sh.KeyProperty])
+		}
+	}
+	for _, n := range []string{"next", "next_page", "nextPage", "next_cursor", "nextCursor", "next_marker", "next_page_token", "nextPageToken", "cursor"} {
+		p := propertySchema(schema.Value, n)
+		if p == nil || p.Value == nil {
+			continue
+		}
+		if _, present := wrapper[n]; !present && !slices.Contains(resource.RequiredOf(schema.Value), n) {
+			continue
+		}
+		switch {
+		case page.HasMore && p.Value.Format == "uri" || page.HasMore && n == "next":
+			q := x.r.URL.Query()
+			q.Set("offset", strconv.Itoa(page.Offset+len(page.Records)))
+			set(n, "http://"+x.r.Host+x.r.URL.Path+"?"+q.Encode())
+		case page.HasMore:
+			set(n, last)
+		case s.answerFits(p, nil):
+			wrapper[n] = nil
+		case !slices.Contains(resource.RequiredOf(schema.Value), n):
+			delete(wrapper, n)
+		}
+	}
+	if !s.answerFits(schema, wrapper) && warning == "" {
+		warning = "the list does not fit the documented envelope"
+	}
+	return wrapper, warning
 }

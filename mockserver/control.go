@@ -183,7 +183,7 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request, ps httprouter
 		return
 	}
 	sh := s.shapes[ref.Resource]
-	if v, ok := s.keyValue(sh, ref.ID); ok {
+	if v, ok := s.engine.KeyValue(sh, ref.ID); ok {
 		rec[sh.KeyProperty] = v
 	}
 	status := http.StatusOK
@@ -219,13 +219,13 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		session := controlSession(r)
 		s.store.Reset(session)
 		s.scenarios.Reset(session)
-		s.ids.reset(session, false)
+		s.ids.Reset(session, false)
 		writeJSON(w, http.StatusOK, map[string]any{"reset": []string{session}})
 		return
 	}
 	s.store.ResetAll()
 	s.scenarios.ResetAll()
-	s.ids.reset("", true)
+	s.ids.Reset("", true)
 	writeJSON(w, http.StatusOK, map[string]any{"reset": "all"})
 }
 

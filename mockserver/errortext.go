@@ -191,18 +191,3 @@ func (s *Server) fieldText(k string, ps *openapi3.SchemaRef, fv any, texts error
 	}
 	return nil, false
 }
-
-// propertySchema finds the schema of property name in s or its allOf branches.
-func propertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
-	if p := s.Properties[name]; p != nil {
-		return p
-	}
-	for _, b := range s.AllOf {
-		if b != nil && b.Value != nil {
-			if p := propertySchema(b.Value, name); p != nil {
-				return p
-			}
-		}
-	}
-	return nil
-}

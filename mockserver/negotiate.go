@@ -64,51 +64,11 @@ func matchRange(a acceptRange, mt string) bool {
 	return (a.typ == "*" || typ == "*" || a.typ == typ) && (a.sub == "*" || sub == "*" || a.sub == sub)
 }
 
-// mediaTypes lists the media types of owner's content (owner is a *openapi3.Response or an
-// *openapi3.RequestBody of doc) in the order the description writes them: a client without
-// preferences gets the first. Where that order is unknown, JSON comes first (orderedMediaTypes).
-// The slice may be shared: callers must not modify it.
-func mediaTypes(doc *spec.Document, owner any) []string {
-	if order := doc.MediaOrder(owner); order != nil {
-		return order
-	}
-	switch o := owner.(type) {
-	case *openapi3.Response:
-		return orderedMediaTypes(o.Content)
-	case *openapi3.RequestBody:
-		return orderedMediaTypes(o.Content)
-	}
-	return nil
-}
+// mediaTypes is doc.MediaTypes(owner): the media types in the description's order.
+func mediaTypes(doc *spec.Document, owner any) []string { return doc.MediaTypes(owner) }
 
-// orderedMediaTypes lists a content map's keys, JSON first, so that a client without
-// preferences gets JSON: the order when the description's is unknown (mediaTypes).
-func orderedMediaTypes(c openapi3.Content) []string {
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	rank := func(k string) int {
-		switch {
-		case k == "application/json":
-			return 0
-		case strings.HasSuffix(k, "+json"):
-			return 1
-		case strings.Contains(k, "json"):
-			return 2
-		case k == "*/*":
-			return 4
-		}
-		return 3
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
-			return ri < rj
-		}
-		return keys[i] < keys[j]
-	})
-	return keys
-}
+// orderedMediaTypes is spec.OrderedMediaTypes: JSON first.
+func orderedMediaTypes(c openapi3.Content) []string { return spec.OrderedMediaTypes(c) }
 
 // negotiateAmong picks the media type to answer with among keys (a content map's, in order of
 // preference: mediaTypes), given the Accept header. It returns the key and the concrete media

@@ -430,10 +430,7 @@ func findExample(doc *spec.Document, responses *openapi3.Responses, name string)
 }
 
 // usable reports whether the description has a response under key.
-func usable(responses *openapi3.Responses, key string) bool {
-	r := responses.Value(key)
-	return r != nil && r.Value != nil
-}
+func usable(responses *openapi3.Responses, key string) bool { return spec.Usable(responses, key) }
 
 // responseKey finds the response documenting status: exact code, then NXX, then default.
 func responseKey(responses *openapi3.Responses, status int) string {
@@ -448,13 +445,7 @@ func responseKey(responses *openapi3.Responses, status int) string {
 
 // codeKey finds the response documenting status itself: exact code, then NXX (not default).
 func codeKey(responses *openapi3.Responses, status int) string {
-	code := strconv.Itoa(status)
-	for _, k := range [...]string{code, code[:1] + "XX", code[:1] + "xx"} {
-		if usable(responses, k) {
-			return k
-		}
-	}
-	return ""
+	return spec.CodeKey(responses, status)
 }
 
 // defaultResponse is defaultAmong the responses in responseKeys' order: for a caller that
@@ -500,49 +491,11 @@ func responseOrder(doc *spec.Document, responses *openapi3.Responses) []string {
 	return responseKeys(responses)
 }
 
-// responseKeys lists documented responses: codes ascending, NXX ranges after their codes,
-// default last.
-func responseKeys(responses *openapi3.Responses) []string {
-	if responses == nil {
-		return nil
-	}
-	keys := make([]string, 0, responses.Len())
-	for k := range responses.Map() {
-		keys = append(keys, k)
-	}
-	// By class, then exact codes before the class's range (201 before 2XX), then by code.
-	sort.Slice(keys, func(i, j int) bool {
-		si, sj := keyStatus(keys[i]), keyStatus(keys[j])
-		if si/100 != sj/100 {
-			return si < sj
-		}
-		if ri, rj := isRange(keys[i]), isRange(keys[j]); ri != rj {
-			return !ri
-		}
-		if si != sj {
-			return si < sj
-		}
-		return keys[i] < keys[j]
-	})
-	return keys
-}
-
-func isRange(k string) bool { return len(k) == 3 && (k[1:] == "XX" || k[1:] == "xx") }
-
-// keyStatus maps a response key to a status: "404" → 404, "4XX" → 400, default → 1000 (so
-// that it sorts last).
-func keyStatus(k string) int {
-	if k == "default" {
-		return 1000 // without strconv's error, which allocates: this runs per request
-	}
-	if n, err := strconv.Atoi(k); err == nil {
-		return n
-	}
-	if len(k) == 3 && (k[1:] == "XX" || k[1:] == "xx") && k[0] >= '1' && k[0] <= '5' {
-		return int(k[0]-'0') * 100
-	}
-	return 1000
-}
+// responseKeys, isRange and keyStatus are the description's (spec.ResponseKeys …), named
+// short for the pipeline.
+func responseKeys(responses *openapi3.Responses) []string { return spec.ResponseKeys(responses) }
+func isRange(k string) bool                               { return spec.IsRange(k) }
+func keyStatus(k string) int                              { return spec.KeyStatus(k) }
 
 func problemReply(p *problem, source string) *reply {
 	return &reply{Status: p.Status, Header: http.Header{}, MediaType: problemMediaType, Value: p, HasBody: true, Source: source, Problem: p}

@@ -25,6 +25,7 @@ import (
 	"github.com/mockserver/mockserver/mockserver/fixture"
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/journal"
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/route"
 	"github.com/mockserver/mockserver/mockserver/scenario"
 	"github.com/mockserver/mockserver/mockserver/spec"
@@ -119,9 +120,13 @@ type Server struct {
 	generatedBodies bodyCache
 
 	// store is the in-memory state; every other field is decided at start-up and only read.
-	store      *state.Store
+	store *state.Store
+	// model is the resource plan (which operations touch which records); bindings and shapes
+	// are its maps, named short; engine applies requests to the store as it says.
+	model      *resource.Model
 	bindings   map[*spec.Operation]*binding
 	shapes     map[string]*resourceShape
+	engine     *resource.Engine
 	named      map[*spec.Operation]map[string]*namedResponse
 	identities map[string]map[string]any
 	rules      []*rule
@@ -130,7 +135,7 @@ type Server struct {
 	// progress. Both lock on their own.
 	limits    *limiter
 	scenarios *scenario.Set
-	ids       idSequence // guards itself
+	ids       *resource.Sequences // guards itself
 	// journal and coverage record what happened; they lock on their own.
 	journal  *journal.Journal
 	coverage *coverage
@@ -194,7 +199,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.journal = journal.New(cfg.JournalSize)
 	s.coverage = newCoverage(s.routes)
-	s.bindings, s.shapes = inferResources(docs)
+	s.model = resource.Infer(docs)
+	s.bindings, s.shapes = s.model.Bindings, s.model.Shapes
 	s.shapes[filesResource] = &resourceShape{Name: filesResource, Closed: true, KeyProperty: "id"}
 	s.scenarios = scenario.NewSet()
 	s.named = map[*spec.Operation]map[string]*namedResponse{}
@@ -208,7 +214,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	prepareShapes(s.shapes)
+	s.model.Prepare()
+	s.ids = new(resource.Sequences)
+	s.engine = s.newEngine(s.ids)
 	s.control = s.controlAPI()
 	return s, nil
 }

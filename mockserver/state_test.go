@@ -209,13 +209,16 @@ func TestCRUD(t *testing.T) {
 	if res.status != 200 || res.json(t)["id"] != float64(42) || res.json(t)["name"] != "example thing" {
 		t.Fatalf("GET unknown thing: %d %s", res.status, res.body)
 	}
-	// Create: a new id, 201, timestamps, writeOnly not echoed.
+	// Create: a new id (the read stored nothing), 201, timestamps, writeOnly not echoed.
 	res = do(t, s, jsonReq("POST", "/things", "", "", `{"name":"lamp","color":"blue","secret":"s3"}`))
 	created := res.json(t)
-	if res.status != 201 || created["id"] != float64(43) || created["createdAt"] == nil || created["secret"] != nil {
+	if res.status != 201 || created["id"] != float64(1) || created["createdAt"] == nil || created["secret"] != nil {
 		t.Fatalf("POST: %d %s", res.status, res.body)
 	}
-	if got := do(t, s, req{method: "GET", target: "/things/43"}).json(t); got["name"] != "lamp" {
+	if loc := res.header.Get("Location"); loc != "/things/1" {
+		t.Errorf("POST: Location %q, want /things/1", loc)
+	}
+	if got := do(t, s, req{method: "GET", target: "/things/1"}).json(t); got["name"] != "lamp" {
 		t.Errorf("GET created: %v", got)
 	}
 	// List with a filter naming a property.
@@ -225,20 +228,20 @@ func TestCRUD(t *testing.T) {
 		t.Errorf("GET ?color=blue: %v", list)
 	}
 	// Merge patch: null removes.
-	res = do(t, s, jsonReq("PATCH", "/things/43", "", "", `{"color":null,"name":"desk lamp"}`))
-	if got := res.json(t); got["color"] != nil || got["name"] != "desk lamp" || got["id"] != float64(43) {
+	res = do(t, s, jsonReq("PATCH", "/things/1", "", "", `{"color":null,"name":"desk lamp"}`))
+	if got := res.json(t); got["color"] != nil || got["name"] != "desk lamp" || got["id"] != float64(1) {
 		t.Errorf("PATCH: %s", res.body)
 	}
 	// Replace keeps the id and createdAt.
-	res = do(t, s, jsonReq("PUT", "/things/43", "", "", `{"name":"chair"}`))
-	if got := res.json(t); got["name"] != "chair" || got["id"] != float64(43) || got["createdAt"] != created["createdAt"] {
+	res = do(t, s, jsonReq("PUT", "/things/1", "", "", `{"name":"chair"}`))
+	if got := res.json(t); got["name"] != "chair" || got["id"] != float64(1) || got["createdAt"] != created["createdAt"] {
 		t.Errorf("PUT: %s", res.body)
 	}
 	// Delete, then the documented 404.
-	if res := do(t, s, req{method: "DELETE", target: "/things/43"}); res.status != 204 {
+	if res := do(t, s, req{method: "DELETE", target: "/things/1"}); res.status != 204 {
 		t.Errorf("DELETE: %d", res.status)
 	}
-	if res := do(t, s, jsonReq("PATCH", "/things/43", "", "", `{}`)); res.status != 404 {
+	if res := do(t, s, jsonReq("PATCH", "/things/1", "", "", `{}`)); res.status != 404 {
 		t.Errorf("PATCH after DELETE: %d %s", res.status, res.body)
 	}
 }
