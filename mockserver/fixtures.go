@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mockserver/mockserver/mockserver/fixture"
@@ -21,28 +23,24 @@ type namedResponse struct {
 	HasBody bool
 }
 
-// applyFixtures checks the fixtures against the descriptions and installs them: binding
-// corrections, named responses, identities, rules and seed records. Every problem is reported
-// with its file and line; all of them, not just the first.
+// applyFixtures checks the fixtures that are for the loaded descriptions (see fixturesFor)
+// against them and installs them: binding corrections, named responses, identities, rules and
+// seed records. Every problem is reported with its file and line; all of them, not just the
+// first.
 func (s *Server) applyFixtures(set *fixture.Set) error {
+	set, err := s.fixturesFor(set)
+	if err != nil {
+		return err
+	}
 	var errs []error
 	fail := func(pos fixture.Pos, format string, args ...any) {
 		errs = append(errs, &fixture.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 	}
-	byID := map[string]*spec.Operation{}
-	for _, d := range s.docs {
-		for _, op := range d.Ops {
-			if _, dup := byID[op.ID]; !dup {
-				byID[op.ID] = op
-			}
-		}
-	}
-
 	// Corrections first: they can create resources the rest refers to.
 	for _, fo := range set.Operations {
-		op := byID[fo.ID]
-		if op == nil {
-			fail(fo.Pos, "unknown operation %q", fo.ID)
+		op, err := s.operationFor(fo.ID)
+		if err != nil {
+			fail(fo.Pos, "%v", err)
 			continue
 		}
 		b := s.bindings[op]
@@ -122,8 +120,8 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 
 	limits := append([]RateLimit(nil), s.cfg.RateLimits...)
 	for _, rl := range set.RateLimits {
-		if rl.Operation != "*" && !s.knownOperation(rl.Operation) && !s.knownTemplate(rl.Operation) {
-			fail(rl.Pos, "rate limit: unknown operation %q", rl.Operation)
+		if _, _, err := s.resolveOperation(rl.Operation); err != nil {
+			fail(rl.Pos, "rate limit: %v", err)
 			continue
 		}
 		limits = append(limits, RateLimit{Operation: rl.Operation, Limit: rl.Limit, Window: rl.Window, Per: rl.Per})
@@ -166,6 +164,124 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// fixturesFor keeps the parts of set (files, or documents of a file) that are for the loaded
+// descriptions and merges them; a name two kept parts both define is an error. Each part it
+// skips is logged, once, at info level, with its file and line and why. A Set without Parts
+// (not made by fixture.Load) is kept whole.
+//
+// The rule, documented in package fixture: a part with a for key applies when it names a
+// loaded description; a part without one applies unless it seeds resources and names no
+// operation or resource of the loaded descriptions.
+func (s *Server) fixturesFor(set *fixture.Set) (*fixture.Set, error) {
+	if len(set.Parts) == 0 {
+		return set, nil
+	}
+	kept := make([]*fixture.Part, 0, len(set.Parts))
+	for _, p := range set.Parts {
+		if why := s.skipFixture(p); why != "" {
+			s.log.Info("fixtures skipped", "file", p.Pos.File, "line", p.Pos.Line, "reason", why)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return fixture.Merge(kept)
+}
+
+// skipFixture says why the part is not for the loaded descriptions, or "" when it is.
+func (s *Server) skipFixture(p *fixture.Part) string {
+	if len(p.For) > 0 {
+		for _, d := range s.docs {
+			if p.Names(d.File) {
+				return ""
+			}
+		}
+		return fmt.Sprintf("it is for %s, which is not loaded (loaded: %s)", strings.Join(p.For, ", "), strings.Join(s.docNames(), ", "))
+	}
+	if len(p.Set.Resources) == 0 {
+		return "" // no seed records: identities are for everyone, and a misspelt name must fail
+	}
+	names := fixtureNames(p.Set)
+	for _, n := range names {
+		if s.servesName(n) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("it has no for key and names no operation or resource of the loaded descriptions (it names %s; loaded: %s)",
+		strings.Join(quoteAll(names, 5), ", "), strings.Join(s.docNames(), ", "))
+}
+
+// fixtureName is an operation or resource a fixture names.
+type fixtureName struct {
+	Operation bool // an operation selector, else a resource name
+	Text      string
+}
+
+// fixtureNames lists the operations and resources a fixture set names, operations first,
+// each once, in the order found.
+func fixtureNames(set *fixture.Set) []fixtureName {
+	var out []fixtureName
+	seen := map[fixtureName]bool{}
+	add := func(op bool, text string) {
+		n := fixtureName{Operation: op, Text: text}
+		if text != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, o := range set.Operations {
+		add(true, o.ID)
+	}
+	for _, sc := range set.Scenarios {
+		add(true, sc.Value.Match.Operation)
+	}
+	for _, rl := range set.RateLimits {
+		add(true, rl.Operation)
+	}
+	for _, r := range set.Resources {
+		add(false, r.Name)
+	}
+	for _, r := range set.Rules {
+		add(false, r.Resource)
+	}
+	for _, o := range set.Operations {
+		add(false, o.Resource)
+	}
+	return out
+}
+
+// servesName reports whether n is an operation the server serves (a selector naming one
+// operation, or an operationId naming several; "*" names none in particular) or a resource it
+// inferred from the descriptions.
+func (s *Server) servesName(n fixtureName) bool {
+	if !n.Operation {
+		return s.shapes[n.Text] != nil && n.Text != filesResource
+	}
+	sel, _, err := s.resolveOperation(n.Text)
+	return err == nil && !sel.All()
+}
+
+// docNames are the base names of the loaded descriptions' files, in load order.
+func (s *Server) docNames() []string {
+	names := make([]string, len(s.docs))
+	for i, d := range s.docs {
+		names[i] = filepath.Base(d.File)
+	}
+	return names
+}
+
+// quoteAll quotes the names' texts, the first max of them, then "…".
+func quoteAll(names []fixtureName, max int) []string {
+	out := make([]string, 0, min(len(names), max)+1)
+	for i, n := range names {
+		if i == max {
+			out = append(out, "…")
+			break
+		}
+		out = append(out, strconv.Quote(n.Text))
+	}
+	return out
 }
 
 // checkAgainst validates a body against the JSON schema of the response under key.

@@ -6,11 +6,15 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mockserver/mockserver/mockserver/opsel"
 )
 
 // RateLimit caps how often an operation may be called in a window.
 type RateLimit struct {
-	// Operation is an operationId, "METHOD /path/template", or "*" for every operation.
+	// Operation selects the operations limited: an operationId or "METHOD /path/template"
+	// (case-insensitive but for the template; see package opsel), or "*" for every operation.
+	// The calls to every operation a limit selects count together.
 	Operation string
 	Limit     int
 	Window    time.Duration
@@ -22,6 +26,7 @@ type RateLimit struct {
 // limiter counts calls in fixed windows.
 type limiter struct {
 	rules []RateLimit
+	sels  []opsel.Selector // rules[i].Operation, parsed
 	// mu guards windows.
 	mu      sync.Mutex
 	windows map[limitKey]*window
@@ -40,8 +45,16 @@ type window struct {
 // maxWindows bounds the counters kept; past it, expired windows are dropped, then all.
 const maxWindows = 100000
 
+// newLimiter checks the rules and parses their selectors. Whether a selector names a served
+// operation is for the caller to check (see Server.resolveOperation).
 func newLimiter(rules []RateLimit) (*limiter, error) {
+	sels := make([]opsel.Selector, len(rules))
 	for i, r := range rules {
+		sel, err := opsel.Parse(r.Operation)
+		if err != nil {
+			return nil, fmt.Errorf("rate limit %d: %w", i+1, err)
+		}
+		sels[i] = sel
 		if r.Limit <= 0 || r.Window <= 0 {
 			return nil, fmt.Errorf("rate limit %d (%s): want a positive limit and window", i+1, r.Operation)
 		}
@@ -51,7 +64,7 @@ func newLimiter(rules []RateLimit) (*limiter, error) {
 			return nil, fmt.Errorf("rate limit %d (%s): per must be caller, session or all, got %q", i+1, r.Operation, r.Per)
 		}
 	}
-	return &limiter{rules: rules, windows: map[limitKey]*window{}}, nil
+	return &limiter{rules: rules, sels: sels, windows: map[limitKey]*window{}}, nil
 }
 
 // limitState is what a request learned from the limiter.
@@ -72,7 +85,7 @@ func (l *limiter) take(x *exchange, now time.Time) *limitState {
 	var worst *limitState
 	for i := range l.rules {
 		r := &l.rules[i]
-		if r.Operation != "*" && r.Operation != x.op.ID && r.Operation != x.op.Method+" "+x.op.Path {
+		if !l.sels[i].Matches(x.op.ID, x.op.Method, x.op.Path) {
 			continue
 		}
 		who := ""

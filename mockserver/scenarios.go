@@ -61,28 +61,33 @@ func (s *Server) fromScenario(x *exchange) *reply {
 	return rep
 }
 
-// checkScenario refuses a scenario the descriptions cannot honour: an operation that does not
-// exist, a status it does not document (unless the step says undocumented), an example its
-// response does not have.
+// checkScenario refuses a scenario the descriptions cannot honour: an operation selector that
+// names no served operation, a status it does not document (unless the step says
+// undocumented), an example its response does not have.
 func (s *Server) checkScenario(sc scenario.Scenario) error {
 	if err := sc.Validate(); err != nil {
 		return err
 	}
+	// Every operation, unless the scenario selects some (see package opsel).
+	anyOp := sc.Match.Operation == ""
 	var ops []*spec.Operation
-	for _, rt := range s.routes {
-		if opMatches(sc.Match.Operation, rt) {
+	if anyOp {
+		for _, rt := range s.routes {
 			ops = append(ops, rt.op)
 		}
-	}
-	if len(ops) == 0 {
-		return fmt.Errorf("scenario %s: no operation %q", sc.Name, sc.Match.Operation)
+	} else {
+		sel, selected, err := s.resolveOperation(sc.Match.Operation)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.Name, err)
+		}
+		ops, anyOp = selected, sel.All()
 	}
 	var errs []error
 	for i, st := range sc.Steps {
 		for _, op := range ops {
 			key := responseKey(op.Op.Responses, st.Status)
 			switch {
-			case key == "" && !st.Undocumented && sc.Match.Operation != "":
+			case key == "" && !st.Undocumented && !anyOp:
 				errs = append(errs, fmt.Errorf("scenario %s step %d: %s documents no response %d (documented: %s); set undocumented: true to force it",
 					sc.Name, i+1, op.ID, st.Status, strings.Join(responseKeys(op.Op.Responses), ", ")))
 			case key != "" && st.Example != "" && !hasExample(op, key, st.Example):
@@ -91,16 +96,6 @@ func (s *Server) checkScenario(sc scenario.Scenario) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// opMatches reports whether a scenario's operation (an operationId or "METHOD /template";
-// "" for any) names the route, as the scenario package matches it.
-func opMatches(m string, rt Route) bool {
-	if m == "" || m == rt.Operation {
-		return true
-	}
-	method, tmpl, ok := strings.Cut(m, " ")
-	return ok && strings.EqualFold(method, rt.Method) && tmpl == rt.op.Path
 }
 
 func hasExample(op *spec.Operation, key, name string) bool {

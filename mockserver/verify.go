@@ -4,18 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/mockserver/mockserver/mockserver/journal"
+	"github.com/mockserver/mockserver/mockserver/jsonptr"
+	"github.com/mockserver/mockserver/mockserver/opsel"
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // verifyRequest is the body of POST /__mock/verify: how many journaled requests to an
 // operation (matching the where-clauses) there must be.
 type verifyRequest struct {
-	Operation string `json:"operation"`
+	Operation string `json:"operation"` // a selector: operationId, "METHOD /template" or "*"
 	Count     *int   `json:"count,omitempty"`
 	Min       *int   `json:"min,omitempty"`
 	Max       *int   `json:"max,omitempty"`
@@ -24,7 +28,7 @@ type verifyRequest struct {
 		Status     int               `json:"status,omitempty"`
 		Query      map[string]string `json:"query,omitempty"`
 		Headers    map[string]string `json:"headers,omitempty"`
-		Body       map[string]any    `json:"body,omitempty"` // JSON pointer → value
+		Body       map[string]any    `json:"body,omitempty"` // JSON pointer → value, as jsonptr.Equal compares them
 		Violations *bool             `json:"violations,omitempty"`
 	} `json:"where"`
 }
@@ -33,18 +37,25 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 	var v verifyRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
+	dec.UseNumber() // where.body numbers compare exactly, however large
 	if err := dec.Decode(&v); err != nil {
 		writeProblem(w, newProblem(http.StatusBadRequest, "verify: "+err.Error()))
 		return
 	}
 	if v.Operation == "" {
-		writeProblem(w, newProblem(http.StatusBadRequest, "verify: operation is required"))
+		writeProblem(w, newProblem(http.StatusBadRequest, "verify: operation is required: "+opsel.Form))
 		return
 	}
-	if !s.knownOperation(v.Operation) {
-		p := newProblem(http.StatusBadRequest, "verify: unknown operation "+v.Operation)
+	_, ops, err := s.resolveOperation(v.Operation)
+	if err != nil {
+		p := newProblem(http.StatusBadRequest, "verify: "+err.Error())
 		p.Choices = s.operationIDs()
 		writeProblem(w, p)
+		return
+	}
+	body, err := bodyChecks(v.Where.Body)
+	if err != nil {
+		writeProblem(w, newProblem(http.StatusBadRequest, "verify: where.body: "+err.Error()))
 		return
 	}
 	min, max := 1, -1 // default: at least once
@@ -60,10 +71,10 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 			max = *v.Max
 		}
 	}
-	entries := s.journal.Query(journal.Filter{Operation: v.Operation, Status: v.Where.Status, Session: v.Where.Session, Violations: v.Where.Violations})
+	entries := journaled(s.journal.Query(journal.Filter{Status: v.Where.Status, Session: v.Where.Session, Violations: v.Where.Violations}), ops)
 	matched := 0
 	for _, e := range entries {
-		if whereMatches(e, v.Where.Query, v.Where.Headers, v.Where.Body) {
+		if whereMatches(e, v.Where.Query, v.Where.Headers, body) {
 			matched++
 		}
 	}
@@ -85,7 +96,50 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 	writeJSON(w, http.StatusOK, result)
 }
 
-func whereMatches(e journal.Entry, query, headers map[string]string, body map[string]any) bool {
+// bodyCheck is one where.body entry: the value at ptr must equal want.
+type bodyCheck struct {
+	ptr  jsonptr.Pointer
+	want any
+}
+
+// bodyChecks parses the pointers of where.body, in order.
+func bodyChecks(body map[string]any) ([]bodyCheck, error) {
+	keys := make([]string, 0, len(body))
+	for k := range body {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]bodyCheck, 0, len(keys))
+	for _, k := range keys {
+		ptr, err := jsonptr.Parse(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bodyCheck{ptr, body[k]})
+	}
+	return out, nil
+}
+
+// journaled keeps the entries of requests to one of ops. The journal names an operation by
+// its ID, so operations of two descriptions sharing an operationId are not told apart.
+func journaled(entries []journal.Entry, ops []*spec.Operation) []journal.Entry {
+	ids := make(map[string]bool, len(ops))
+	for _, op := range ops {
+		ids[op.ID] = true
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if e.Operation != "" && ids[e.Operation] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// whereMatches reports whether a journal entry meets verify's where-clauses: query and header
+// values compared as text, body values at JSON pointers by JSON equality (jsonptr.Equal:
+// 7 equals 7.0, not "7").
+func whereMatches(e journal.Entry, query, headers map[string]string, body []bodyCheck) bool {
 	for k, want := range query {
 		if vals := e.Query[k]; len(vals) == 0 || vals[0] != want {
 			return false
@@ -101,66 +155,85 @@ func whereMatches(e journal.Entry, query, headers map[string]string, body map[st
 		return true
 	}
 	var doc any
-	if json.Unmarshal([]byte(e.Body), &doc) != nil {
+	dec := json.NewDecoder(strings.NewReader(e.Body))
+	dec.UseNumber()
+	if dec.Decode(&doc) != nil || dec.More() {
 		return false
 	}
-	for ptr, want := range body {
-		got, ok := pointer(doc, ptr)
-		if !ok || scalarString(got) != scalarString(want) {
+	for _, b := range body {
+		if !b.ptr.Equals(doc, b.want) {
 			return false
 		}
 	}
 	return true
 }
 
-// pointer resolves an RFC 6901 JSON pointer.
-func pointer(doc any, ptr string) (any, bool) {
-	if ptr == "" {
-		return doc, true
-	}
-	if !strings.HasPrefix(ptr, "/") {
-		return nil, false
-	}
-	cur := doc
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch t := cur.(type) {
-		case map[string]any:
-			v, ok := t[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil, false
-			}
-			cur = t[i]
-		default:
-			return nil, false
+// selectOps returns the served operations sel names, in route order.
+func (s *Server) selectOps(sel opsel.Selector) []*spec.Operation {
+	var ops []*spec.Operation
+	for _, rt := range s.routes {
+		if sel.Matches(rt.op.ID, rt.op.Method, rt.op.Path) {
+			ops = append(ops, rt.op)
 		}
 	}
-	return cur, true
+	return ops
 }
 
-func (s *Server) knownOperation(id string) bool {
-	for _, rt := range s.routes {
-		if rt.Operation == id {
-			return true
-		}
+// resolveOperation parses an operation selector (see package opsel) and finds the served
+// operations it names. Empty text, or a selector naming no operation, is an error that says
+// what a selector looks like and which operations come closest.
+func (s *Server) resolveOperation(text string) (opsel.Selector, []*spec.Operation, error) {
+	sel, err := opsel.Parse(text)
+	if err != nil {
+		return sel, nil, err
 	}
-	return false
+	ops := s.selectOps(sel)
+	if len(ops) == 0 {
+		return sel, nil, fmt.Errorf("unknown operation %q: want %s; %s", text, opsel.Form, s.closestOperations(text))
+	}
+	return sel, ops, nil
 }
 
-// knownTemplate reports whether "METHOD /template" names a served operation.
-func (s *Server) knownTemplate(m string) bool {
-	for _, rt := range s.routes {
-		if opMatches(m, rt) {
-			return true
-		}
+// operationFor is the one served operation a fixture's operation entry names: the first,
+// when a case-insensitive operationId names several.
+func (s *Server) operationFor(text string) (*spec.Operation, error) {
+	sel, ops, err := s.resolveOperation(text)
+	switch {
+	case err != nil:
+		return nil, err
+	case sel.All():
+		return nil, fmt.Errorf("operation %q: name one operation: %s", text, opsel.Form)
 	}
-	return false
+	return ops[0], nil
+}
+
+// closestOperations names the served operations a misspelt selector may have meant.
+func (s *Server) closestOperations(text string) string {
+	const shown = 3
+	type cand struct {
+		name string
+		dist int
+	}
+	want := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	cands := make([]cand, 0, len(s.routes))
+	for _, rt := range s.routes {
+		name := rt.op.Method + " " + rt.op.Path
+		d := editDistance(want, strings.ToLower(name))
+		if rt.op.ID != name {
+			d = min(d, editDistance(want, strings.ToLower(rt.op.ID)))
+			name = rt.op.ID + " (" + name + ")"
+		}
+		cands = append(cands, cand{name, d})
+	}
+	if len(cands) == 0 {
+		return "no operations are served"
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	names := make([]string, 0, shown)
+	for _, c := range cands[:min(shown, len(cands))] {
+		names = append(names, c.name)
+	}
+	return "closest: " + strings.Join(names, ", ") + "; all in GET /__mock/routes"
 }
 
 func (s *Server) operationIDs() []string {
@@ -171,9 +244,11 @@ func (s *Server) operationIDs() []string {
 	return out
 }
 
+// listRequests lists the journal, filtered by the query: operation (a selector, as verify
+// takes it), status, session, violations and limit (the newest entries).
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	q := r.URL.Query()
-	f := journal.Filter{Operation: q.Get("operation")}
+	var f journal.Filter
 	if v := q.Get("status"); v != "" {
 		f.Status, _ = strconv.Atoi(v)
 	}
@@ -184,9 +259,24 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprout
 		b := v == "true" || v == "1"
 		f.Violations = &b
 	}
+	limit := 0
 	if v := q.Get("limit"); v != "" {
-		f.Limit, _ = strconv.Atoi(v)
+		limit, _ = strconv.Atoi(v)
 	}
+	if op := q.Get("operation"); op != "" {
+		_, ops, err := s.resolveOperation(op)
+		if err != nil {
+			writeProblem(w, newProblem(http.StatusBadRequest, "requests: "+err.Error()))
+			return
+		}
+		entries := journaled(s.journal.Query(f), ops)
+		if limit > 0 && len(entries) > limit {
+			entries = entries[len(entries)-limit:]
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"requests": entries})
+		return
+	}
+	f.Limit = limit
 	writeJSON(w, http.StatusOK, map[string]any{"requests": s.journal.Query(f)})
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -43,6 +42,8 @@ func TestMatch(t *testing.T) {
 		{"method and template", Match{Operation: "PATCH /user-avatar/{id}"}, true},
 		{"method case-insensitive", Match{Operation: "patch /user-avatar/{id}"}, true},
 		{"extra spaces", Match{Operation: " PATCH  /user-avatar/{id} "}, true},
+		{"operation id case-insensitive", Match{Operation: "PatchUserAvatar"}, true},
+		{"every operation", Match{Operation: "*"}, true},
 		{"other method", Match{Operation: "GET /user-avatar/{id}"}, false},
 		{"template exact", Match{Operation: "PATCH /user-avatar/{ID}"}, false},
 		{"concrete path is not the template", Match{Operation: "PATCH /user-avatar/8f1c"}, false},
@@ -153,95 +154,59 @@ func TestMatchEdgeRequests(t *testing.T) {
 	}
 }
 
+// TestParsePointer: ParsePointer is jsonptr.Parse's tokens (tested there), for the fixture
+// package.
 func TestParsePointer(t *testing.T) {
+	if got, err := ParsePointer("/a~1b/~0c"); err != nil || !reflect.DeepEqual(got, []string{"a/b", "~c"}) {
+		t.Errorf("ParsePointer = %q, %v", got, err)
+	}
+	if _, err := ParsePointer("a"); err == nil {
+		t.Error("ParsePointer accepted a pointer without /")
+	}
+}
+
+// TestMatchSelector is the operation selector as scenarios use it: the same
+// rules as fixtures, rate limits and verify (see package opsel).
+func TestMatchSelector(t *testing.T) {
+	get := Request{Operation: "getThing", Method: "GET", Template: "/things/{id}", PathParams: map[string]string{"id": "7"}}
+	noID := Request{Method: "GET", Template: "/things/{id}"}
 	tests := []struct {
-		in   string
-		want []string
-		err  string
+		op        string
+		get, noID bool
 	}{
-		{"", nil, ""},
-		{"/", []string{""}, ""},
-		{"/a/b", []string{"a", "b"}, ""},
-		{"/a~1b/~0c", []string{"a/b", "~c"}, ""},
-		{"/~01", []string{"~1"}, ""},
-		{"/~10", []string{"/0"}, ""},
-		{"//", []string{"", ""}, ""},
-		{"a", nil, `JSON pointer "a" does not start with /`},
-		{"/a~", nil, `JSON pointer "/a~": ~ must be followed by 0 or 1`},
-		{"/a~2", nil, `JSON pointer "/a~2": ~ must be followed by 0 or 1`},
+		{"GET /things/{id}", true, true},
+		{"get /things/{id}", true, true},
+		{"Get   /things/{id}  ", true, true},
+		{"getThing", true, false},
+		{"GETTHING", true, false},
+		{"*", true, true},
+		{"GET /things/{thingId}", false, false},
+		{"GET /things/7", false, false},
+		{"POST /things/{id}", false, false},
+		{"GET things", false, false},
 	}
 	for _, tt := range tests {
-		got, err := ParsePointer(tt.in)
-		if tt.err != "" {
-			if err == nil || err.Error() != tt.err {
-				t.Errorf("ParsePointer(%q) error = %v, want %q", tt.in, err, tt.err)
-			}
-			continue
+		c, err := compile(Match{Operation: tt.op})
+		if err != nil {
+			t.Fatalf("compile(%q): %v", tt.op, err)
 		}
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("ParsePointer(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		if got := c.matches(&get); got != tt.get {
+			t.Errorf("%q on getThing: %v, want %v", tt.op, got, tt.get)
 		}
-	}
-}
-
-func TestEqualNumbers(t *testing.T) {
-	eq := [][2]any{
-		{int64(7), 7.0},
-		{7, json.Number("7")},
-		{json.Number("7"), json.Number("7.0")},
-		{json.Number("700"), json.Number("7e2")},
-		{json.Number("700"), json.Number("7E+2")},
-		{json.Number("0.07"), json.Number("7e-2")},
-		{json.Number("-0"), 0},
-		{0.1, json.Number("0.1")},
-		{1e21, json.Number("1000000000000000000000")},
-		{uint64(18446744073709551615), json.Number("18446744073709551615")},
-		{float32(1.5), 1.5},
-		{int8(-3), json.Number("-3.000")},
-		{json.Number("1e999999999"), json.Number("10e999999998")}, // linear, whatever the exponent
-	}
-	for _, p := range eq {
-		if !Equal(p[0], p[1]) || !Equal(p[1], p[0]) {
-			t.Errorf("Equal(%#v, %#v) = false, want true", p[0], p[1])
+		if got := c.matches(&noID); got != tt.noID {
+			t.Errorf("%q on an operation without id: %v, want %v", tt.op, got, tt.noID)
 		}
 	}
-	ne := [][2]any{
-		{7, "7"},
-		{7, 8},
-		{json.Number("-7"), 7},
-		{json.Number("9007199254740993"), float64(9007199254740992)},
-		{json.Number("1e5"), json.Number("1e6")},
-		{0, nil},
-		{0, false},
-		{json.Number("x"), json.Number("y")},
-		{json.Number("1e"), 1},
-		{map[string]any{"a": 1}, map[string]any{"b": 1}},
-		{[]any{1}, []any{1, 2}},
-		{map[string]any{}, []any{}},
-		{"a", []byte("a")},
+	if _, err := compile(Match{Operation: "  "}); err == nil {
+		t.Error("a blank operation compiled")
 	}
-	for _, p := range ne {
-		if Equal(p[0], p[1]) || Equal(p[1], p[0]) {
-			t.Errorf("Equal(%#v, %#v) = true, want false", p[0], p[1])
-		}
+	// Through a Set, as the server uses it.
+	s := NewSet()
+	active := true
+	if err := s.Put(Scenario{Name: "lower", Match: Match{Operation: "get /things/{id}"}, Active: &active, Steps: []Step{{Status: 404}}}); err != nil {
+		t.Fatal(err)
 	}
-	if !Equal(json.Number("x"), json.Number("x")) {
-		t.Error("a malformed json.Number is not equal to itself")
-	}
-}
-
-func TestCanonical(t *testing.T) {
-	for in, want := range map[string]string{
-		"0": "0", "-0.000": "0", "0e5": "0", "120": "12e1", "1.20": "12e-1", "-0.5": "-5e-1",
-		"12.5e-3": "125e-4", "1e+07": "1e7", "007": "7e0",
-	} {
-		if got, err := canonical(in); err != nil || got != want {
-			t.Errorf("canonical(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "-", ".5", "1.2.3", "1e", "1e+", "abc", "NaN", "+Inf", "1e1234567890123456", strings.Repeat("1", 3) + "x"} {
-		if got, err := canonical(in); err == nil {
-			t.Errorf("canonical(%q) = %q, want an error", in, got)
-		}
+	if h, ok := s.Next(get); !ok || h.Step.Status != 404 {
+		t.Errorf("Next = %+v, %v; want the 404 step", h, ok)
 	}
 }
