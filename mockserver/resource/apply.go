@@ -512,13 +512,23 @@ func (e *Engine) completed(sh *Shape, ref state.Ref, body map[string]any) map[st
 		return body
 	}
 	for _, k := range req {
-		if v, ok := base[k]; ok {
+		if v, ok := base[k]; ok && !sh.maintained(k) {
 			if _, sent := body[k]; !sent {
 				body[k] = v
 			}
 		}
 	}
 	return body
+}
+
+// maintained reports whether the server sets a property on every write or creation (maintain).
+func (sh *Shape) maintained(name string) bool {
+	for _, t := range sh.times {
+		if t.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // maintain sets what a server maintains: the key property (prev's, else key; nil key leaves
