@@ -25,6 +25,12 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 	if schema == nil || schema.Value == nil || s.answerFits(schema, rec) {
 		return rec, ""
 	}
+	if inner, name := resource.Unwrap(schema); name != "" { // {ssh_key: the record}
+		in, warning := s.asDocumented(x, method, inner, rec, key)
+		if wrapped := map[string]any{name: in}; s.answerFits(schema, wrapped) {
+			return wrapped, warning
+		}
+	}
 	seed := generate.Seed(s.cfg.Seed, "answer", key)
 	gen := s.gens[x.op.Doc].Value(schema, seed, generate.Response)
 	shape, ok := gen.(map[string]any)
@@ -96,7 +102,7 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 	if schema.Value.Type.Includes("array") {
 		return render(schema.Value.Items)
 	}
-	field, items := resource.ListField(schema)
+	field, items := resource.ListFieldLoose(schema)
 	wrapper, ok := s.gens[x.op.Doc].Value(schema, seed, generate.Response).(map[string]any)
 	if field == "" || !ok {
 		out, w := render(nil)

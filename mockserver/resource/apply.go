@@ -461,10 +461,10 @@ func (e *Engine) derive(r Request, b *Binding, sh *Shape, ref state.Ref) (state.
 	var key any
 	if sh.KeyProperty != "" {
 		v, ok := e.keyValue(sh, ref.ID)
-		if !ok && b.Kind != Singleton {
-			return nil, false // "abc" can be no pet's id
+		if !ok && b.Kind != Singleton && r.Op != nil && spec.CodeKey(r.Op.Op.Responses, http.StatusNotFound) != "" {
+			return nil, false // "abc" can be no pet's id: the documented 404
 		}
-		key = v // a singleton's caller is its key where it fits (an identity's id), else none
+		key = v // else the key is what the example or generation made it (a singleton's: its caller's id where it fits)
 	}
 	base := e.base(r.Dynamic, sh, ref)
 	if base == nil {
@@ -640,18 +640,26 @@ func (e *Engine) idFor(sh *Shape, kind, session, resource, scope string, n int64
 	h := e.env.Hash(kind, session, resource, scope, ns)
 	h2 := e.env.Hash(kind+"2", session, resource, scope, ns)
 	id := sh.ids.formatID(n, h, h2)
-	if sh.keySch == nil || sh.keySch.Value == nil {
+	if e.idFits(sh, id) {
 		return id
 	}
-	if e.env.Fits(sh.keySch, sh.TypedID(id)) {
-		return id
-	}
-	if v := e.env.Generate(sh.Doc, sh.keySch, h); v != nil {
-		if s := ScalarString(v); s != "" {
-			return s
+	for _, s := range []*openapi3.SchemaRef{sh.keyParam, sh.keySch} { // generated within the key's bounds
+		if s != nil && s.Value != nil {
+			if v := ScalarString(e.env.Generate(sh.Doc, s, h)); v != "" && e.idFits(sh, v) {
+				return v
+			}
 		}
 	}
 	return id
+}
+
+// idFits reports whether id can name a record: its key property and the item path parameter
+// both take it.
+func (e *Engine) idFits(sh *Shape, id string) bool {
+	if sh.keyParam != nil && sh.keyParam.Value != nil && !e.env.Fits(sh.keyParam, typed(sh.keyParam, id)) {
+		return false
+	}
+	return sh.keySch == nil || sh.keySch.Value == nil || e.env.Fits(sh.keySch, sh.TypedID(id))
 }
 
 // filterOf collects the filter of a list request: the query parameters that name record

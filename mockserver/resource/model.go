@@ -61,11 +61,15 @@ type Shape struct {
 	// that fits the key. A resource is closed when fixtures seed it (unless they say otherwise).
 	Closed bool
 	Doc    *spec.Document
+	// Wrap is the property of a one-property envelope the item's answer wraps the record in
+	// ({ssh_key: {...}}); "" when it answers the record itself.
+	Wrap string
 
 	// Worked out by Prepare, once the shape is final (fixtures applied).
-	times  []timeProp
-	ids    idStyle
-	keySch *openapi3.SchemaRef // the key property's schema
+	times    []timeProp
+	ids      idStyle
+	keySch   *openapi3.SchemaRef // the key property's schema
+	keyParam *openapi3.SchemaRef // the item path parameter's schema
 }
 
 // Model is every binding and shape of the loaded descriptions: the start-up plan of state.
@@ -235,12 +239,17 @@ func shapeAll(bindings map[*spec.Operation]*Binding, shapes map[string]*Shape) {
 			// An item's own response describes the record best (it may override what a
 			// collection's array items said).
 			if m := SuccessMedia(op); m != nil && isObject(m.Schema, 0) {
-				sh.Media, sh.Schema = m, RecordBranch(m.Schema) // anyOf [customer, deleted_customer]: the customer
+				// anyOf [customer, deleted_customer]: the customer; {ssh_key: {...}}: the key
+				sh.Media = m
+				sh.Schema, sh.Wrap = Unwrap(RecordBranch(m.Schema))
+			}
+			if b.Kind == Item && sh.keyParam == nil {
+				sh.keyParam = pathParam(op, b.Key)
 			}
 		}
 		if sh.Schema == nil && b.Kind == Collection {
 			if items := ListItems(SuccessSchema(op)); items != nil && isObject(items, 0) {
-				sh.Schema = RecordBranch(items) // a collection alone: its list's items
+				sh.Schema, _ = Unwrap(RecordBranch(items)) // a collection alone: its list's items
 			}
 		}
 		if sh.KeyProperty == "" && b.Key != "" && sh.Schema != nil && sh.Schema.Value != nil {
@@ -352,4 +361,14 @@ func keyProperty(record *openapi3.Schema, param string) string {
 		}
 	}
 	return ""
+}
+
+// pathParam is the schema of an operation's path parameter.
+func pathParam(op *spec.Operation, name string) *openapi3.SchemaRef {
+	for _, p := range op.Params {
+		if p.In == openapi3.ParameterInPath && p.Name == name {
+			return p.Schema
+		}
+	}
+	return nil
 }

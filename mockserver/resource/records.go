@@ -71,10 +71,12 @@ type idStyle struct {
 func idStyleOf(sh *Shape) idStyle {
 	var st idStyle
 	if sh.keySch == nil || sh.keySch.Value == nil {
+		st.integer = sh.keyParam != nil && sh.keyParam.Value != nil && sh.keyParam.Value.Type.Is("integer")
 		return st
 	}
 	k := sh.keySch.Value
-	st.integer = k.Type.Includes("integer") || k.Type.Includes("number")
+	st.integer = k.Type.Includes("integer") || k.Type.Includes("number") ||
+		sh.keyParam != nil && sh.keyParam.Value != nil && sh.keyParam.Value.Type.Is("integer")
 	st.uuid = k.Format == "uuid"
 	var examples []string
 	if s, ok := k.Example.(string); ok {
@@ -191,11 +193,14 @@ func (q *Sequences) Reset(session string, all bool) {
 }
 
 // TypedID converts a path id to the key property's type (it may still not fit the property).
-func (sh *Shape) TypedID(id string) any {
-	if sh.keySch == nil || sh.keySch.Value == nil {
+func (sh *Shape) TypedID(id string) any { return typed(sh.keySch, id) }
+
+// typed converts a path id to schema's type.
+func typed(s *openapi3.SchemaRef, id string) any {
+	if s == nil || s.Value == nil {
 		return id
 	}
-	switch p := sh.keySch.Value; {
+	switch p := s.Value; {
 	case p.Type.Includes("integer") && !p.Type.Includes("string"):
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
 			return n

@@ -316,7 +316,7 @@ func objectProperties(s *openapi3.Schema, depth int) openapi3.Schemas {
 
 // listNames are the property names that hold a list's items in the envelopes real APIs use
 // ({object: list, data}, {items, total}, {results, next}, {entries, next_marker} …).
-var listNames = []string{"data", "items", "results", "entries", "records", "values", "content", "list", "elements", "rows", "objects"}
+var listNames = []string{"data", "items", "results", "result", "entries", "records", "values", "content", "list", "elements", "rows", "objects"}
 
 // markers are properties that say an object is a page of a list.
 var markers = []string{"has_more", "hasMore", "has_next", "total", "total_count", "totalCount", "total_results", "totalResults",
@@ -328,6 +328,17 @@ var markers = []string{"has_more", "hasMore", "has_next", "total", "total_count"
 // in an object that also says it is a page (has_more, total, next …), or the object's only
 // array property beside such a marker. "" when the schema is no list envelope.
 func ListField(schema *openapi3.SchemaRef) (string, *openapi3.SchemaRef) {
+	return listField(schema, false)
+}
+
+// ListFieldLoose is ListField that also takes an object's only array of objects without a
+// page marker beside it (DigitalOcean's {ssh_keys: [...], links, meta}): for answering a list
+// the operation is known to be, not for guessing whether it is one.
+func ListFieldLoose(schema *openapi3.SchemaRef) (string, *openapi3.SchemaRef) {
+	return listField(schema, true)
+}
+
+func listField(schema *openapi3.SchemaRef, loose bool) (string, *openapi3.SchemaRef) {
 	if schema == nil || schema.Value == nil || !isObject(schema, 0) {
 		return "", nil
 	}
@@ -342,7 +353,7 @@ func ListField(schema *openapi3.SchemaRef) (string, *openapi3.SchemaRef) {
 			break
 		}
 	}
-	if !marked {
+	if !marked && !loose {
 		return "", nil
 	}
 	for _, n := range listNames {
@@ -381,4 +392,22 @@ func ListItems(schema *openapi3.SchemaRef) *openapi3.SchemaRef {
 	}
 	_, items := ListField(schema)
 	return items
+}
+
+// Unwrap is the record inside a one-property envelope (DigitalOcean's {ssh_key: {...}}), and
+// the property's name; schema itself and "" when it is no such envelope.
+func Unwrap(schema *openapi3.SchemaRef) (*openapi3.SchemaRef, string) {
+	if schema == nil || schema.Value == nil {
+		return schema, ""
+	}
+	props := objectProperties(schema.Value, 0)
+	if len(props) != 1 {
+		return schema, ""
+	}
+	for name, p := range props {
+		if isObject(p, 0) && len(objectProperties(p.Value, 0)) > 1 {
+			return p, name
+		}
+	}
+	return schema, ""
 }
