@@ -111,8 +111,15 @@ func concrete(key, accepted string) string {
 		return "application/json"
 	}
 	typ, _, _ := strings.Cut(key, "/")
-	if typ == "text" {
+	switch typ { // a type the range covers (image/* is answered as image/png, never as application/…)
+	case "text":
 		return "text/plain"
+	case "image":
+		return "image/png"
+	case "audio":
+		return "audio/mpeg"
+	case "video":
+		return "video/mp4"
 	}
 	return "application/octet-stream"
 }

@@ -23,6 +23,9 @@ const derivedList = 3
 // the session writes the collection, an open resource lists records derived as its item reads
 // derive them, so that a list and an item agree.
 func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
+	if !listResponse(r.Op) {
+		return Outcome{} // the collection's path answers something else (a settings object): its examples do
+	}
 	entries := e.env.Store.List(r.Session, b.Resource, scope)
 	filter := e.filterOf(r, sh)
 	pg := pagingOf(r.Op)
@@ -208,4 +211,17 @@ func queryInt(q url.Values, name string) (int, bool) {
 	}
 	n, err := strconv.Atoi(q.Get(name))
 	return n, err == nil
+}
+
+// listResponse reports whether an operation answers a list: an array, or an envelope of one.
+func listResponse(op *spec.Operation) bool {
+	s := SuccessSchema(op)
+	if s == nil || s.Value == nil {
+		return false
+	}
+	if s.Value.Type.Includes("array") {
+		return true
+	}
+	name, _ := ListFieldLoose(s)
+	return name != ""
 }
