@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"github.com/mockserver/mockserver/mockserver/generate"
+
 	"encoding/json"
 	"strings"
 	"testing"
@@ -39,7 +41,7 @@ func TestUUIDFormat(t *testing.T) {
 		"nope",
 		"8f1c2a44-6b0e-4c9a-9d3e-2f5b7a1c0é1",
 	} {
-		want, got := re.Validate(v) == nil, uuidFormat{}.Validate(v) == nil
+		want, got := re.Validate(v) == nil, generate.StringFormats()["uuid"].Validate(v) == nil
 		if got != want {
 			t.Errorf("%q: accepted %v, JSON Schema's definition says %v", v, got, want)
 		}

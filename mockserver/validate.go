@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/mockserver/mockserver/mockserver/body"
+	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -54,13 +55,7 @@ func newValidator() *validator {
 		openapi3.MultiErrors(),
 		openapi3.EnableFormatValidation(),
 		openapi3.SetSchemaRegexCompiler(spec.LenientRegex),
-		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
-			"uuid":  uuidFormat{},
-			"email": openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail),
-			"ipv4":  openapi3.NewIPValidator(true),
-			"ipv6":  openapi3.NewIPValidator(false),
-			"uri":   absoluteURI{},
-		}),
+		openapi3.WithStringFormatValidators(generate.StringFormats()),
 	}
 	with := func(extra ...openapi3.SchemaValidationOption) []openapi3.SchemaValidationOption {
 		return append(append([]openapi3.SchemaValidationOption{}, common...), extra...)
@@ -426,38 +421,3 @@ func reservedInForm(strict []string, data []byte, v *validation) {
 // 00000000-0000-0000-0000-000000000007 are what people put in fixtures and tests, and Prism and
 // the JSON Schema test suite accept them. It takes a tenth of the time of the equivalent
 // regular expression, on every request that carries a uuid.
-type uuidFormat struct{}
-
-func (uuidFormat) Validate(v string) error {
-	if len(v) != 36 {
-		return errors.New("not a UUID: want 36 characters, 8-4-4-4-12 hex digits")
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return errors.New("not a UUID: want 8-4-4-4-12 hex digits separated by '-'")
-			}
-			continue
-		}
-		if !isHex(c) {
-			return fmt.Errorf("not a UUID: %q is not a hex digit", c)
-		}
-	}
-	return nil
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// absoluteURI checks the uri format: an absolute URI (RFC 3986), i.e. with a scheme.
-type absoluteURI struct{}
-
-func (absoluteURI) Validate(v string) error {
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme == "" {
-		return errors.New("not an absolute URI")
-	}
-	return nil
-}

@@ -796,10 +796,7 @@ var exampleOptions = func() (o [2][]openapi3.SchemaValidationOption) {
 	base := []openapi3.SchemaValidationOption{
 		openapi3.EnableFormatValidation(),
 		openapi3.FailFast(),
-		openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
-		openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail)),
-		openapi3.WithStringFormatValidator("ipv4", openapi3.NewIPValidator(true)),
-		openapi3.WithStringFormatValidator("ipv6", openapi3.NewIPValidator(false)),
+		openapi3.WithStringFormatValidators(StringFormats()),
 	}
 	o[0] = append(base[:len(base):len(base)], openapi3.VisitAsResponse())
 	o[1] = append(base[:len(base):len(base)], openapi3.VisitAsRequest())
