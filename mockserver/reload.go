@@ -3,31 +3,84 @@ package mockserver
 import (
 	"context"
 	"net/http"
+	"slices"
+	"sync"
 	"sync/atomic"
+
+	"github.com/mockserver/mockserver/mockserver/scenario"
 )
 
 // Reload builds a new Server from the same configuration, reading the descriptions and
-// fixtures as they are now. The new server keeps the state of the resources that still exist
-// (every session's writes) and the journal; coverage starts again. The receiver is unchanged
-// and keeps serving until the caller swaps: a broken edit leaves it in place.
+// fixtures as they are now, and hands it the runtime state of s (handOver): the sessions'
+// records of the resources that still exist, the scenarios put at run time and every
+// scenario's progress, the rate limits' counters, the id counters and the journal; coverage
+// starts again. A broken edit leaves s as it was and the error says why.
+//
+// The state is handed over, not copied: from then on s and the new Server share it, so that a
+// write s acknowledges while the caller swaps versions is seen by the new one. s keeps serving
+// the requests it has started; it should serve no new ones once the new Server is swapped in.
 func (s *Server) Reload(ctx context.Context) (*Server, error) {
 	n, err := New(ctx, s.cfg)
 	if err != nil {
 		return nil, err
 	}
-	n.store.Adopt(s.store, func(resource string) bool { return n.shapes[resource] != nil })
-	n.journal = s.journal
+	handOver(s, n)
 	return n, nil
+}
+
+// handOver gives n, built from the files as they are now and not yet serving, the runtime
+// state of old: what requests changed, as one thing, shared where its type allows.
+func handOver(old, n *Server) {
+	n.store.Handover(old.store, func(resource string) bool { return n.shapes[resource] != nil })
+	// n's scenarios are the files' as they are now: old's Set takes them in, keeping the
+	// run-time ones n can honour and the progress, and serves both versions.
+	old.scenarios.Reload(n.scenarios, func(sc scenario.Scenario) bool { return n.checkScenario(sc) == nil })
+	n.scenarios = old.scenarios
+	n.limits = n.limits.takeOver(old.limits)
+	n.ids = old.ids // shared: no id is handed out twice
+	n.engine = n.newEngine(n.ids)
+	n.journal = old.journal
+}
+
+// takeOver returns the limiter the new version l belongs to uses: old itself when the rules
+// are the same, its counters shared; else l, with the counters of the rules both have copied
+// (calls old counts after the copy are not carried). l is not serving yet.
+func (l *limiter) takeOver(old *limiter) *limiter {
+	if l == nil || old == nil {
+		return l
+	}
+	if slices.Equal(l.rules, old.rules) {
+		return old
+	}
+	same := map[int]int{} // old rule → l's
+	for i, r := range old.rules {
+		if j := slices.Index(l.rules, r); j >= 0 {
+			same[i] = j
+		}
+	}
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	for k, w := range old.windows {
+		if j, ok := same[k.rule]; ok {
+			l.windows[limitKey{j, k.who}] = &window{start: w.start, count: w.count}
+		}
+	}
+	return l
 }
 
 // Live serves a Server that reloads replace atomically: a request is answered entirely by the
 // version it started on.
 type Live struct {
 	cur atomic.Pointer[Server]
+	// mu serialises reloads, so that each hands over from the version the last one made.
+	mu sync.Mutex
 }
 
-// NewLive serves s until a reload replaces it.
+// NewLive serves s until a reload replaces it. Call it before s serves: it records that
+// the scenarios s holds come from the fixture files (a reload reads those again and carries
+// the ones the control API puts later over).
 func NewLive(s *Server) *Live {
+	s.scenarios.MarkFiles()
 	l := &Live{}
 	l.cur.Store(s)
 	return l
@@ -42,6 +95,8 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) { l.cur.Load().
 // Reload loads the files again and, if they are usable, swaps the new version in. On error the
 // old version keeps serving and the error says why.
 func (l *Live) Reload(ctx context.Context) (*Server, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	n, err := l.cur.Load().Reload(ctx)
 	if err != nil {
 		return nil, err

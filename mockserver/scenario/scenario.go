@@ -87,6 +87,13 @@ type Scenario struct {
 	// Session "": the scenario applies in every session, each session
 	// counting its own progress; otherwise only in that session.
 	Session string `json:"session,omitempty"`
+
+	// files is set on a scenario the fixture files define (Set.MarkFiles,
+	// Set.Reload), nil on one put at run time (the control API): a reload
+	// reads the first kind from the files again and carries the second over.
+	// It survives Get and Put, so that switching a file's scenario on or off
+	// keeps it one.
+	files *fileOrigin
 }
 
 // Match selects the requests a scenario applies to. Every field given must

@@ -7,18 +7,26 @@
 // own writes live in an overlay that replaces, hides (tombstones) or adds to the seed
 // records, so parallel clients naming different sessions never see each other's writes.
 //
-// Locking. Store.mu guards the session table (the map and the LRU list); each session's
+// Two lifetimes. The seed layer belongs to one Store: a reload builds a new Store with
+// the seeds read from the fixtures as they are now. The sessions (the runtime state:
+// the session table, every overlay, the budgets' counts) live in a table a Store holds
+// by pointer; Handover gives a new Store the old one's table itself, not a copy, so that
+// a write either version acknowledges is seen by both.
+//
+// Locking. table.mu guards the session table (the map and the LRU list); each session's
 // own RWMutex guards its overlay. No goroutine ever waits for a session lock while
-// holding Store.mu, and no code path takes two session locks, so the locks cannot
+// holding table.mu, and no code path takes two session locks, so the locks cannot
 // deadlock each other. Stored records are never mutated once stored (a write replaces
 // the whole record), which lets readers deep-copy them after releasing the lock.
 //
 // Bounds. At most Limits.MaxSessions named sessions are kept (least recently used
 // evicted first) and a session unused for Limits.IdleTTL is evicted; both are checked
-// lazily when sessions are looked up, with no background goroutine. A session's
-// overlay holds at most Limits.MaxRecords entries for writes, and all sessions together
-// at most Limits.MaxTotalRecords: past it, a write first evicts the least recently used
-// other sessions.
+// lazily when sessions are looked up, with no background goroutine. A session's overlay
+// holds at most Limits.MaxRecords entries and Limits.MaxBytes (an estimate of the memory
+// its records take, see Limits), and all sessions together at most
+// Limits.MaxTotalRecords entries and Limits.MaxTotalBytes: past a total, a write first
+// evicts the least recently used other sessions. A write that cannot fit fails with a
+// *FullError naming the bound it hit; every such error is ErrFull for errors.Is.
 package state
 
 import (
@@ -47,15 +55,30 @@ type Entry struct {
 }
 
 // Limits bound the memory a store may use. Zero (or negative) fields take defaults.
+//
+// Bytes are an estimate of the heap a record takes, worked out once when it is stored, by
+// the walk that copies it (size.go): Go's map layout for an object (about 340 bytes up to 8
+// keys, ~40 a key beyond) plus its keys, 16 bytes an array element, 16 a number, a
+// string's header plus its bytes counted twice (stored, and in the encoded answer the
+// server keeps beside the record), and about 110 bytes plus the ID for the entry itself.
+// It stays within about 10% of the heap measured (TestSizeEstimate), so an object of many
+// tiny fields costs far more than its JSON length, as it does in memory.
 type Limits struct {
 	MaxSessions int           // sessions kept besides the default one (0 → 1000); past it the least recently used is evicted
-	MaxRecords  int           // records a session may hold in its own writes (0 → 10000); a write past it fails with ErrFull
+	MaxRecords  int           // records a session may hold in its own writes (0 → 10000); a write past it fails
 	IdleTTL     time.Duration // a session unused this long is evicted (0 → 1h); the default session ("") never is
 	// MaxTotalRecords bounds the records of all sessions together (0 → 100000; the bench's
 	// sessions run fills it with three-field records at about 200 MB). A write past it
 	// evicts the least recently used other named sessions until there is room; when there
-	// is none (the writer and the default session hold the rest), it fails with ErrFull.
+	// is none (the writer and the default session hold the rest), it fails.
 	MaxTotalRecords int
+	// MaxBytes bounds the estimated bytes of one session's records (0 → DefaultMaxBytes);
+	// a write that would take the session past it fails.
+	MaxBytes int64
+	// MaxTotalBytes bounds the estimated bytes of all sessions' records together (0 →
+	// DefaultMaxTotalBytes). A write past it evicts the least recently used other named
+	// sessions until there is room; when there is none, it fails.
+	MaxTotalBytes int64
 }
 
 // Default limits.
@@ -65,17 +88,29 @@ const (
 	DefaultIdleTTL     = time.Hour
 	// DefaultMaxTotalRecords is MaxTotalRecords when unset.
 	DefaultMaxTotalRecords = 100000
+	// DefaultMaxBytes is MaxBytes when unset: room for a few records of the largest body
+	// the server accepts by default (10 MiB), and far more than a test session writes.
+	DefaultMaxBytes = 64 << 20
+	// DefaultMaxTotalBytes is MaxTotalBytes when unset. The estimate tracks the heap the
+	// records take (TestSizeEstimate); with the collector letting the heap grow to about
+	// twice what is live, 192 MiB of records keeps a server with a large description
+	// loaded (~100 MB) under about 512 MB whatever clients send. It is three times
+	// DefaultMaxBytes, so that once the other sessions are evicted a write the writer's
+	// own limit allows always fits beside a full default session.
+	DefaultMaxTotalBytes = 3 * DefaultMaxBytes
 )
 
-// ErrFull is returned by a write that would take a session past Limits.MaxRecords
-// entries in its own overlay, or the store past Limits.MaxTotalRecords when evicting
-// other sessions cannot make room.
+// ErrFull is what every refused write is for errors.Is: a write that would take a session
+// past Limits.MaxRecords or Limits.MaxBytes, or the store past Limits.MaxTotalRecords or
+// Limits.MaxTotalBytes when evicting other sessions cannot make room. The error returned
+// is a *FullError, which says which.
 var ErrFull = errors.New("state: session record limit reached")
 
 // SessionInfo describes one live session.
 type SessionInfo struct {
 	Name     string    // "" for the default session
 	Records  int       // entries in the session's own overlay (writes and tombstones)
+	Bytes    int64     // their estimated size (see Limits)
 	LastUsed time.Time // zero if never used
 }
 
@@ -103,70 +138,13 @@ type seedColl struct {
 	memos map[string]*Memo  // by ID
 }
 
-// slot is one overlay entry.
-type slot struct {
-	rec  Record // nil: a tombstone hiding the seed record of the same ID
-	memo *Memo  // belongs to rec: every write stores a new one
-	// seq is 0 for a record standing in for the seed of the same ID (listed in the
-	// seed's place); >0 for a record the session created (listed after the seeds,
-	// in seq order).
-	seq uint64
-}
-
-// orderEnt is one creation in a collection. It is stale once the slot of that ID no
-// longer holds a live record with the same seq (deleted, or deleted and re-created).
-type orderEnt struct {
-	id  string
-	seq uint64
-}
-
-// overlay is one session's writes to one collection.
-type overlay struct {
-	slots map[string]*slot
-	order []orderEnt // creations, oldest first, possibly with stale entries
-	live  int        // entries of order that are not stale
-}
-
-// session is one session's overlay over the seeds.
-type session struct {
-	name string       // immutable
-	used atomic.Int64 // last use, UnixNano of Store.now; 0 = never. Atomic: the default session is touched without Store.mu
-	elem *list.Element
-
-	// mu guards colls, n, seq and gone. Readers (Get, List, Resources) take it shared;
-	// writers (Update, UpdateAll, Delete, Reset) take it exclusively, fn included.
-	mu    sync.RWMutex
-	colls map[collKey]*overlay
-	n     int    // slots across colls (records and tombstones)
-	seq   uint64 // last creation number handed out
-	// gone is set once the session is evicted and its slots no longer count in
-	// Store.total; a request that still holds it may write on, uncounted.
-	gone bool
-}
-
 // Store is a concurrency-safe, session-isolated record store. Create it with New.
 type Store struct {
-	lim Limits
-	now func() time.Time
-
 	// seeds is written only by Seed, before serving, and read-only afterwards: it
-	// needs no lock.
+	// needs no lock. It is this Store's own: Handover keeps it.
 	seeds map[collKey]*seedColl
-	// def is the default session "": created by New, never evicted, not in the table.
-	def *session
-
-	// mu guards sessions, lru, evicted and every named session's elem (its LRU
-	// position). It is never held while waiting for a session's mu.
-	mu       sync.Mutex
-	sessions map[string]*session
-	lru      *list.List // of *session, most recently used at the front
-	// evicted are the sessions dropped from the table whose slots still count in total:
-	// settled by unlock, after mu is released, since that takes their locks.
-	evicted []*session
-
-	// total counts the slots of every live session (the default one included), for
-	// MaxTotalRecords. Changed under the session's lock, with the session's n.
-	total atomic.Int64
+	// t holds the sessions; Handover replaces it, before serving, by another Store's.
+	t *table
 }
 
 // New returns an empty store. now is the clock (nil means time.Now).
@@ -183,25 +161,20 @@ func New(lim Limits, now func() time.Time) *Store {
 	if lim.MaxTotalRecords <= 0 {
 		lim.MaxTotalRecords = DefaultMaxTotalRecords
 	}
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = DefaultMaxBytes
+	}
+	if lim.MaxTotalBytes <= 0 {
+		lim.MaxTotalBytes = DefaultMaxTotalBytes
+	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{
-		lim:      lim,
-		now:      now,
-		seeds:    map[collKey]*seedColl{},
-		def:      newSession(""),
-		sessions: map[string]*session{},
-		lru:      list.New(),
-	}
-}
-
-func newSession(name string) *session {
-	return &session{name: name, colls: map[collKey]*overlay{}}
+	return &Store{seeds: map[collKey]*seedColl{}, t: newTable(lim, now)}
 }
 
 // Limits returns the effective limits (defaults filled in).
-func (s *Store) Limits() Limits { return s.lim }
+func (s *Store) Limits() Limits { return s.t.lim }
 
 // Seed adds a record visible to every session. Call it only before serving: it is
 // not safe concurrently with other calls. The order of Seed calls is the listing
@@ -222,7 +195,7 @@ func (s *Store) Seed(ref Ref, rec Record) {
 
 // Get returns a deep copy of the record as the session sees it.
 func (s *Store) Get(session string, ref Ref) (Record, bool) {
-	ss := s.lookup(session, false, true)
+	ss := s.t.lookup(session, false, true)
 	if ss != nil {
 		ss.mu.RLock()
 	}
@@ -236,7 +209,7 @@ func (s *Store) Get(session string, ref Ref) (Record, bool) {
 // Peek returns the record as the session sees it without copying it, with its Memo. The
 // record is shared with the store and every other reader: the caller must not change it.
 func (s *Store) Peek(session string, ref Ref) (Record, *Memo, bool) {
-	ss := s.lookup(session, false, true)
+	ss := s.t.lookup(session, false, true)
 	if ss != nil {
 		ss.mu.RLock()
 		defer ss.mu.RUnlock()
@@ -248,7 +221,7 @@ func (s *Store) Peek(session string, ref Ref) (Record, *Memo, bool) {
 // order, then the records the session created, in creation order. A seed the session
 // deleted and then re-created counts as created. The records are deep copies.
 func (s *Store) List(session, resource, scope string) []Entry {
-	ss := s.lookup(session, false, true)
+	ss := s.t.lookup(session, false, true)
 	if ss != nil {
 		ss.mu.RLock()
 	}
@@ -260,61 +233,91 @@ func (s *Store) List(session, resource, scope string) []Entry {
 	return out
 }
 
+// maxAttempts bounds how often a write is tried again after evicting other sessions to
+// make room for it (others may take the room first).
+const maxAttempts = 4
+
 // Update atomically reads, changes and writes one record. fn gets a deep copy of the
 // current record (nil, false if absent) and a read-only View of the session, and
 // returns the new record, or nil to delete it, or an error to abort (returned as is,
 // with no change). fn runs under the session's write lock, so concurrent Updates of
-// one session are serialised and none is lost; fn must not call the Store.
+// one session are serialised and none is lost; fn must not call the Store. When the
+// store is full of other sessions' records, fn may run again after they are evicted:
+// only the run whose result is stored (or whose error is returned) counts.
 //
-// Update returns the record as stored (nil after a delete). It fails with ErrFull
-// when storing needs a new overlay entry and the session already holds MaxRecords;
+// Update returns the record as stored (nil after a delete). It fails with a *FullError
+// (errors.Is ErrFull) when storing would take the session past MaxRecords entries or
+// MaxBytes, or the store past a total that evicting others cannot bring it under;
 // deletes never fail that way (a tombstone hides a seed, so tombstones are bounded by
 // the seeds). The first write to an unknown session creates it.
 func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool, v View) (Record, error)) (Record, error) {
-	ss := s.lookup(session, true, true)
 	k := collKey{ref.Resource, ref.Scope}
-	if s.total.Load() >= int64(s.lim.MaxTotalRecords) {
-		ss.mu.RLock()
-		rewrite := ss.slot(k, ref.ID) != nil
-		ss.mu.RUnlock()
-		if !rewrite {
-			s.makeRoom(ss) // a new slot: evict others first
+	for attempt := 1; ; attempt++ {
+		ss := s.t.lookup(session, true, true)
+		rec, err := s.update(ss, k, ref.ID, fn)
+		var fe *FullError
+		if !errors.As(err, &fe) || !fe.Bound.total() || attempt == maxAttempts || !s.t.makeRoom(ss, fe.need) {
+			return rec, err
 		}
 	}
+}
+
+func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, exists bool, v View) (Record, error)) (Record, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	cur, ok := s.get(ss, k, ref.ID)
+	cur, ok := s.get(ss, k, id)
 	next, err := fn(copyRecord(cur), ok, view{s, ss})
 	if err != nil {
 		return nil, err
 	}
 	if next == nil {
 		if ok {
-			s.del(ss, k, ref.ID)
+			s.del(ss, k, id)
 		}
 		return nil, nil
 	}
-	if err := s.put(ss, k, ref.ID, copyRecord(next), true); err != nil {
+	rec, size := sized(next) // the store keeps its own copy; next is the caller's
+	size += slotSize(id)
+	var c charge
+	if sl := ss.slot(k, id); sl != nil {
+		c.bytes = size - sl.size
+	} else {
+		c = charge{1, size}
+	}
+	if err := s.t.admit(ss, c); err != nil {
 		return nil, err
 	}
-	return next, nil // the store keeps its own copy; next is the caller's
+	s.put(ss, k, id, rec, size)
+	return next, nil
 }
 
 // UpdateAll atomically applies fn to every record of resource/scope for which match
 // returns true (nil match: every record), in List order. match and fn get the same
 // deep copy of each record. fn returns the new record, or nil to delete it; the new
 // records are returned in List order (deleted ones omitted). An error from fn aborts
-// the whole batch with no change, as does ErrFull (checked before anything is
-// written). fn runs under the session's write lock and must not call the Store.
+// the whole batch with no change, as does a *FullError (checked before anything is
+// written). fn runs under the session's write lock and must not call the Store; as in
+// Update, the batch may run again after other sessions are evicted to make room.
 func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
-	ss := s.lookup(session, true, true)
-	s.makeRoom(ss)
+	k := collKey{resource, scope}
+	for attempt := 1; ; attempt++ {
+		ss := s.t.lookup(session, true, true)
+		out, err := s.updateAll(ss, k, match, fn)
+		var fe *FullError
+		if !errors.As(err, &fe) || !fe.Bound.total() || attempt == maxAttempts || !s.t.makeRoom(ss, fe.need) {
+			return out, err
+		}
+	}
+}
+
+func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	k := collKey{resource, scope}
 	type change struct {
 		id   string
 		next Record // the caller's; nil: delete
+		rec  Record // the store's copy of next
+		size int64
 	}
 	var changes []change
 	for _, e := range s.list(ss, k) {
@@ -326,35 +329,47 @@ func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bo
 		if err != nil {
 			return nil, err
 		}
-		changes = append(changes, change{e.ID, next})
-	}
-	// Capacity: writes that need a new slot (a seed not yet overridden) against the
-	// slots freed by deleting created records. Tombstones are exempt, as in Delete.
-	need, free := 0, 0
-	ov := ss.colls[k]
-	for _, c := range changes {
-		var sl *slot
-		if ov != nil {
-			sl = ov.slots[c.id]
+		c := change{id: e.ID, next: next}
+		if next != nil {
+			c.rec, c.size = sized(next)
+			c.size += slotSize(e.ID)
 		}
+		changes = append(changes, c)
+	}
+	// Capacity: writes that need a new entry (a seed not yet overridden), and the bytes
+	// of the whole batch, deletes giving theirs back. New tombstones (deleted seeds) are
+	// exempt, as in Delete: they are counted, never refused.
+	var need, tombs charge
+	for _, c := range changes {
+		sl := ss.slot(k, c.id)
 		switch {
 		case c.next != nil && sl == nil:
-			need++
-		case c.next == nil && sl != nil && !s.isSeed(k, c.id):
-			free++
+			need.slots++
+			need.bytes += c.size
+		case c.next != nil:
+			need.bytes += c.size - sl.size
+		case sl != nil:
+			need.bytes += slotSize(c.id) - sl.size
+		default:
+			tombs.slots++
+			tombs.bytes += slotSize(c.id)
 		}
 	}
-	if need > 0 && (ss.n+need-free > s.lim.MaxRecords || s.total.Load()+int64(need-free) > int64(s.lim.MaxTotalRecords)) {
-		return nil, ErrFull
+	if err := s.t.admit(ss, need); err != nil {
+		return nil, err
 	}
+	s.t.account(ss, tombs)
 	out := make([]Entry, 0, len(changes))
 	for _, c := range changes {
-		if c.next == nil {
-			s.del(ss, k, c.id)
-			continue
+		switch sl := ss.slot(k, c.id); {
+		case c.next != nil:
+			s.put(ss, k, c.id, c.rec, c.size)
+			out = append(out, Entry{c.id, c.next})
+		case sl != nil:
+			ss.colls[k].hide(sl, c.id)
+		default:
+			s.tombstone(ss, k, c.id)
 		}
-		_ = s.put(ss, k, c.id, copyRecord(c.next), false) // capacity checked above
-		out = append(out, Entry{c.id, c.next})
 	}
 	return out, nil
 }
@@ -364,12 +379,12 @@ func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bo
 // record existed. Deleting never fails with ErrFull.
 func (s *Store) Delete(session string, ref Ref) bool {
 	k := collKey{ref.Resource, ref.Scope}
-	ss := s.lookup(session, false, true)
+	ss := s.t.lookup(session, false, true)
 	if ss == nil {
 		if !s.isSeed(k, ref.ID) {
 			return false // nothing to hide: don't create the session
 		}
-		ss = s.lookup(session, true, true)
+		ss = s.t.lookup(session, true, true)
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -379,7 +394,7 @@ func (s *Store) Delete(session string, ref Ref) bool {
 // Deleted reports whether the session deleted the record (it then stays absent until written
 // again or the session is reset), as opposed to never having had it.
 func (s *Store) Deleted(session string, ref Ref) bool {
-	ss := s.lookup(session, false, true)
+	ss := s.t.lookup(session, false, true)
 	if ss == nil {
 		return false
 	}
@@ -392,32 +407,32 @@ func (s *Store) Deleted(session string, ref Ref) bool {
 // Reset drops a session's writes: it sees the seeds again. Unknown sessions are left
 // alone.
 func (s *Store) Reset(session string) {
-	if ss := s.lookup(session, false, true); ss != nil {
-		s.clear(ss)
+	if ss := s.t.lookup(session, false, true); ss != nil {
+		s.t.clear(ss, nil)
 	}
 }
 
 // ResetAll drops every session's writes.
 func (s *Store) ResetAll() {
-	for _, ss := range s.snapshot() {
-		s.clear(ss)
+	for _, ss := range s.t.snapshot() {
+		s.t.clear(ss, nil)
 	}
 }
 
 // Sessions lists the live sessions, sorted by name; the default session "" is always
 // first. Listing does not count as use.
 func (s *Store) Sessions() []SessionInfo {
-	all := s.snapshot()
+	all := s.t.snapshot()
 	out := make([]SessionInfo, 0, len(all))
 	for _, ss := range all {
 		ss.mu.RLock()
-		n := ss.n
+		n, b := ss.n, ss.bytes
 		ss.mu.RUnlock()
 		var last time.Time
 		if u := ss.used.Load(); u != 0 {
 			last = time.Unix(0, u)
 		}
-		out = append(out, SessionInfo{Name: ss.name, Records: n, LastUsed: last})
+		out = append(out, SessionInfo{Name: ss.name, Records: n, Bytes: b, LastUsed: last})
 	}
 	slices.SortFunc(out, func(a, b SessionInfo) int { return cmp.Compare(a.Name, b.Name) })
 	return out
@@ -426,7 +441,7 @@ func (s *Store) Sessions() []SessionInfo {
 // Resources lists every resource and scope in which the session sees at least one
 // record, sorted by resource then scope. It does not count as use of the session.
 func (s *Store) Resources(session string) []ResourceInfo {
-	ss := s.lookup(session, false, false)
+	ss := s.t.lookup(session, false, false)
 	if ss != nil {
 		ss.mu.RLock()
 		defer ss.mu.RUnlock()
@@ -454,411 +469,71 @@ func (s *Store) Resources(session string) []ResourceInfo {
 	return out
 }
 
-// --- session table (Store.mu) ---
-
-// lookup finds a session, evicting idle sessions first. With create, an unknown
-// session is created (evicting the least recently used past MaxSessions); without, it
-// is reported as nil. With touch, the lookup counts as use.
-func (s *Store) lookup(name string, create, touch bool) *session {
-	now := s.now().UnixNano()
-	if name == "" {
-		if touch {
-			s.def.used.Store(now)
-		}
-		return s.def
+// Handover makes s, a new store that has not served yet, take over old's sessions: the
+// very table old uses (its sessions, their locks, records, LRU order and budget counts,
+// with old's limits and clock), not a copy, so that a write acknowledged through old, before
+// or after the handover, is seen through s, and the other way round. s keeps its own seed
+// layer: each session's writes are read over s's seeds from now on (a record that replaced
+// a seed s no longer has is listed with the session's creations; a tombstone hides the seed
+// of its ID if s has one). Whatever s held in its own sessions is discarded.
+//
+// Every session's writes to a resource keep rejects are dropped, their records and bytes
+// given back to the budgets; writes to other resources are untouched. A write old is
+// still making to such a resource may outlive the drop, unseen by s's callers that know
+// no such resource.
+//
+// After Handover, old and s share their sessions: Reset, ResetAll and writes through
+// either are seen by both. old stays usable, for the requests it is still answering.
+func (s *Store) Handover(old *Store, keep func(resource string) bool) {
+	s.t = old.t
+	if keep == nil {
+		return
 	}
-	s.mu.Lock()
-	defer s.unlock()
-	s.sweepLocked(now)
-	ss := s.sessions[name]
-	if ss != nil && s.idle(ss, now) { // only if the clock went backwards past the sweep
-		s.evictLocked(ss)
-		ss = nil
-	}
-	if ss == nil {
-		if !create {
-			return nil
-		}
-		ss = newSession(name)
-		ss.used.Store(now)
-		ss.elem = s.lru.PushFront(ss)
-		s.sessions[name] = ss
-		for s.lru.Len() > s.lim.MaxSessions {
-			s.evictLocked(s.lru.Back().Value.(*session))
-		}
-		return ss
-	}
-	if touch {
-		ss.used.Store(now)
-		s.lru.MoveToFront(ss.elem)
-	}
-	return ss
-}
-
-func (s *Store) idle(ss *session, now int64) bool {
-	return time.Duration(now-ss.used.Load()) >= s.lim.IdleTTL
-}
-
-// sweepLocked evicts idle sessions from the back of the LRU list (the least recently
-// used, which are the oldest). s.mu must be held.
-func (s *Store) sweepLocked(now int64) {
-	for e := s.lru.Back(); e != nil; e = s.lru.Back() {
-		ss := e.Value.(*session)
-		if !s.idle(ss, now) {
-			return
-		}
-		s.evictLocked(ss)
+	for _, ss := range s.t.snapshot() {
+		s.t.clear(ss, func(k collKey) bool { return !keep(k.resource) })
 	}
 }
 
-// evictLocked drops a session from the table. A request already holding it finishes
-// on the orphan; the next request for the name starts fresh. s.mu must be held.
-func (s *Store) evictLocked(ss *session) {
-	s.lru.Remove(ss.elem)
-	delete(s.sessions, ss.name)
-	s.evicted = append(s.evicted, ss)
+// table holds the sessions: the runtime state Handover passes on.
+type table struct {
+	lim Limits
+	now func() time.Time
+	// def is the default session "": created with the table, never evicted, not in sessions.
+	def *session
+
+	// mu guards sessions, lru, evicted and every named session's elem (its LRU
+	// position). It is never held while waiting for a session's mu.
+	mu       sync.Mutex
+	sessions map[string]*session
+	lru      *list.List // of *session, most recently used at the front
+	// evicted are the sessions dropped from the table whose entries still count in the
+	// totals: settled by unlock, after mu is released, since that takes their locks.
+	evicted []*session
+
+	// total and totalBytes count the entries and bytes of every live session (the default
+	// one included), for MaxTotalRecords and MaxTotalBytes. Changed under the session's
+	// lock, with the session's n and bytes.
+	total, totalBytes atomic.Int64
 }
 
-// snapshot returns the default session and the live named ones, after evicting idle
-// ones.
-func (s *Store) snapshot() []*session {
-	now := s.now().UnixNano()
-	s.mu.Lock()
-	defer s.unlock()
-	s.sweepLocked(now)
-	out := make([]*session, 0, 1+s.lru.Len())
-	out = append(out, s.def)
-	for e := s.lru.Front(); e != nil; e = e.Next() {
-		out = append(out, e.Value.(*session))
-	}
-	return out
+// session is one session's overlay over the seeds.
+type session struct {
+	name string       // immutable
+	used atomic.Int64 // last use, UnixNano of table.now; 0 = never. Atomic: the default session is touched without table.mu
+	elem *list.Element
+
+	// mu guards colls, n, bytes, seq and gone. Readers (Get, List, Resources) take it
+	// shared; writers (Update, UpdateAll, Delete, Reset) take it exclusively, fn included.
+	mu    sync.RWMutex
+	colls map[collKey]*overlay
+	n     int    // slots across colls (records and tombstones)
+	bytes int64  // the slots' sizes
+	seq   uint64 // last creation number handed out
+	// gone is set once the session is evicted and its slots no longer count in the
+	// totals; a request that still holds it may write on, uncounted.
+	gone bool
 }
 
-func (s *Store) clear(ss *session) {
-	ss.mu.Lock()
-	s.tally(ss, -ss.n)
-	ss.colls = map[collKey]*overlay{}
-	ss.n = 0
-	ss.mu.Unlock()
-}
-
-// tally adds delta slots to the session's share of total (ss.mu held).
-func (s *Store) tally(ss *session, delta int) {
-	if !ss.gone {
-		s.total.Add(int64(delta))
-	}
-}
-
-// makeRoom evicts the least recently used named sessions other than ss until the store
-// has room for one more slot, or nobody else is left to evict. It takes no lock the
-// caller may hold: call it before taking ss.mu.
-func (s *Store) makeRoom(ss *session) {
-	for s.total.Load() >= int64(s.lim.MaxTotalRecords) {
-		s.mu.Lock()
-		var victim *session
-		for e := s.lru.Back(); e != nil; e = e.Prev() {
-			if v := e.Value.(*session); v != ss {
-				victim = v
-				break
-			}
-		}
-		if victim == nil {
-			s.mu.Unlock()
-			return
-		}
-		s.evictLocked(victim)
-		s.unlock()
-	}
-}
-
-// unlock releases s.mu, then settles the sessions evicted meanwhile: their slots stop
-// counting in total. Their locks cannot be taken while s.mu is held.
-func (s *Store) unlock() {
-	victims := s.evicted
-	s.evicted = nil
-	s.mu.Unlock()
-	for _, ss := range victims {
-		ss.mu.Lock()
-		s.tally(ss, -ss.n)
-		ss.gone = true
-		ss.mu.Unlock()
-	}
-}
-
-// --- reads and writes of one session (caller holds the session's lock; ss may be
-// nil for reads: the seeds alone) ---
-
-func (s *Store) isSeed(k collKey, id string) bool {
-	sc := s.seeds[k]
-	if sc == nil {
-		return false
-	}
-	_, ok := sc.recs[id]
-	return ok
-}
-
-func (ss *session) slot(k collKey, id string) *slot {
-	if ss == nil {
-		return nil
-	}
-	if ov := ss.colls[k]; ov != nil {
-		return ov.slots[id]
-	}
-	return nil
-}
-
-// get returns the stored record (not a copy).
-func (s *Store) get(ss *session, k collKey, id string) (Record, bool) {
-	rec, _, ok := s.peek(ss, k, id)
-	return rec, ok
-}
-
-// peek returns the stored record (not a copy) and its memo.
-func (s *Store) peek(ss *session, k collKey, id string) (Record, *Memo, bool) {
-	if sl := ss.slot(k, id); sl != nil {
-		return sl.rec, sl.memo, sl.rec != nil
-	}
-	if sc := s.seeds[k]; sc != nil {
-		if rec, ok := sc.recs[id]; ok {
-			return rec, sc.memos[id], true
-		}
-	}
-	return nil, nil, false
-}
-
-// list returns the stored records (not copies) in listing order.
-func (s *Store) list(ss *session, k collKey) []Entry {
-	sc := s.seeds[k]
-	var ov *overlay
-	if ss != nil {
-		ov = ss.colls[k]
-	}
-	n := 0
-	if sc != nil {
-		n += len(sc.ids)
-	}
-	if ov != nil {
-		n += ov.live
-	}
-	out := make([]Entry, 0, n)
-	if sc != nil {
-		for _, id := range sc.ids {
-			if ov != nil {
-				if sl := ov.slots[id]; sl != nil {
-					if sl.rec != nil && sl.seq == 0 {
-						out = append(out, Entry{id, sl.rec})
-					}
-					continue // hidden, or re-created and listed below
-				}
-			}
-			out = append(out, Entry{id, sc.recs[id]})
-		}
-	}
-	if ov != nil {
-		for _, e := range ov.order {
-			if sl := ov.slots[e.id]; sl != nil && sl.rec != nil && sl.seq == e.seq {
-				out = append(out, Entry{e.id, sl.rec})
-			}
-		}
-	}
-	return out
-}
-
-// count is len(list(ss, k)) without building it.
-func (s *Store) count(ss *session, k collKey) int {
-	n := 0
-	var ov *overlay
-	if ss != nil {
-		ov = ss.colls[k]
-	}
-	if sc := s.seeds[k]; sc != nil {
-		n = len(sc.ids)
-		if ov != nil {
-			for id, sl := range ov.slots {
-				if s.isSeed(k, id) && (sl.rec == nil || sl.seq != 0) {
-					n-- // a hidden seed, or a re-created one (counted in live)
-				}
-			}
-		}
-	}
-	if ov != nil {
-		n += ov.live
-	}
-	return n
-}
-
-// put stores rec (already a private copy) under id. With limit, a write needing a
-// new slot fails with ErrFull when the session holds MaxRecords slots, or the store
-// MaxTotalRecords.
-func (s *Store) put(ss *session, k collKey, id string, rec Record, limit bool) error {
-	ov := ss.colls[k]
-	if ov != nil {
-		if sl := ov.slots[id]; sl != nil {
-			if sl.rec == nil { // a hidden seed re-created: listed as a creation
-				ss.seq++
-				sl.seq = ss.seq
-				ov.order = append(ov.order, orderEnt{id, sl.seq})
-				ov.live++
-			}
-			sl.rec, sl.memo = rec, new(Memo)
-			return nil
-		}
-	}
-	if limit && (ss.n >= s.lim.MaxRecords || s.total.Load() >= int64(s.lim.MaxTotalRecords)) {
-		return ErrFull
-	}
-	if ov == nil {
-		ov = &overlay{slots: map[string]*slot{}}
-		ss.colls[k] = ov
-	}
-	sl := &slot{rec: rec, memo: new(Memo)}
-	if !s.isSeed(k, id) {
-		ss.seq++
-		sl.seq = ss.seq
-		ov.order = append(ov.order, orderEnt{id, sl.seq})
-		ov.live++
-	}
-	ov.slots[id] = sl
-	ss.n++
-	s.tally(ss, 1)
-	return nil
-}
-
-// del removes id from the session's view and reports whether it was visible.
-func (s *Store) del(ss *session, k collKey, id string) bool {
-	ov := ss.colls[k]
-	if sl := ss.slot(k, id); sl != nil {
-		if sl.rec == nil {
-			return false // already hidden
-		}
-		if sl.seq != 0 {
-			ov.live--
-		}
-		// A tombstone, for seeds and the session's own records alike: Deleted can then tell a
-		// record that was removed from one that never existed. It takes the record's slot, so
-		// the count of slots does not change.
-		sl.rec, sl.memo, sl.seq = nil, nil, 0
-		if len(ov.order) > 32 && len(ov.order) > 2*ov.live {
-			ov.compact()
-		}
-		return true
-	}
-	if !s.isSeed(k, id) {
-		return false
-	}
-	if ov == nil {
-		ov = &overlay{slots: map[string]*slot{}}
-		ss.colls[k] = ov
-	}
-	ov.slots[id] = &slot{} // tombstone; never ErrFull: bounded by the seeds
-	ss.n++
-	s.tally(ss, 1)
-	return true
-}
-
-// compact drops the stale entries of order.
-func (ov *overlay) compact() {
-	kept := make([]orderEnt, 0, ov.live)
-	for _, e := range ov.order {
-		if sl := ov.slots[e.id]; sl != nil && sl.rec != nil && sl.seq == e.seq {
-			kept = append(kept, e)
-		}
-	}
-	ov.order = kept
-}
-
-// view is the View passed to Update and UpdateAll.
-type view struct {
-	s  *Store
-	ss *session
-}
-
-func (v view) Get(ref Ref) (Record, bool) {
-	rec, ok := v.s.get(v.ss, collKey{ref.Resource, ref.Scope}, ref.ID)
-	return copyRecord(rec), ok
-}
-
-func (v view) List(resource, scope string) []Entry {
-	out := v.s.list(v.ss, collKey{resource, scope})
-	copyEntries(out)
-	return out
-}
-
-// --- deep copies ---
-
-func normalize(r Record) Record {
-	if r == nil {
-		return Record{}
-	}
-	return r
-}
-
-func copyEntries(es []Entry) {
-	for i := range es {
-		es[i].Record = copyRecord(es[i].Record)
-	}
-}
-
-// copyRecord deep-copies a record; nil stays nil.
-func copyRecord(r Record) Record {
-	if r == nil {
-		return nil
-	}
-	out := make(Record, len(r))
-	for k, v := range r {
-		out[k] = copyValue(v)
-	}
-	return out
-}
-
-// copyValue deep-copies map[string]any and []any; anything else is copied by value.
-func copyValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		if t == nil {
-			return t
-		}
-		return copyRecord(t)
-	case []any:
-		if t == nil {
-			return t
-		}
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = copyValue(x)
-		}
-		return out
-	default:
-		return v
-	}
-}
-
-// Adopt copies into s (a new store, before it serves) every session's writes of the resources
-// keep accepts, from old: what a reload does so that state survives for the resources that
-// still exist. Writes old takes while Adopt runs may be missed.
-func (s *Store) Adopt(old *Store, keep func(resource string) bool) {
-	for _, from := range old.snapshot() {
-		from.mu.RLock()
-		var to *session
-		for k, ov := range from.colls {
-			if !keep(k.resource) {
-				continue
-			}
-			if to == nil {
-				to = s.lookup(from.name, true, false)
-				to.used.Store(from.used.Load())
-			}
-			c := &overlay{slots: make(map[string]*slot, len(ov.slots)), order: append([]orderEnt(nil), ov.order...), live: ov.live}
-			for id, sl := range ov.slots {
-				c.slots[id] = &slot{rec: sl.rec, memo: new(Memo), seq: sl.seq} // records are never changed in place: sharing them is safe
-			}
-			to.colls[k] = c
-			to.n += len(c.slots)
-			s.total.Add(int64(len(c.slots)))
-		}
-		if to != nil {
-			to.seq = max(to.seq, from.seq)
-		}
-		from.mu.RUnlock()
-	}
+func newSession(name string) *session {
+	return &session{name: name, colls: map[collKey]*overlay{}}
 }

@@ -1,0 +1,240 @@
+package state
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"sync/atomic"
+)
+
+// Bound names a limit a write can hit.
+type Bound int
+
+// The bounds of Limits.
+const (
+	SessionRecords Bound = iota + 1 // Limits.MaxRecords
+	SessionBytes                    // Limits.MaxBytes
+	TotalRecords                    // Limits.MaxTotalRecords
+	TotalBytes                      // Limits.MaxTotalBytes
+)
+
+func (b Bound) total() bool { return b == TotalRecords || b == TotalBytes }
+
+// String is the name of the Limits field.
+func (b Bound) String() string {
+	switch b {
+	case SessionRecords:
+		return "MaxRecords"
+	case SessionBytes:
+		return "MaxBytes"
+	case TotalRecords:
+		return "MaxTotalRecords"
+	case TotalBytes:
+		return "MaxTotalBytes"
+	}
+	return fmt.Sprintf("Bound(%d)", int(b))
+}
+
+// FullError is the error of a write refused for want of room: Bound says which limit it
+// would pass. It is ErrFull for errors.Is. Its message names the cause for the client the
+// server answers 507 (what to do about it is the server's to add).
+type FullError struct {
+	Bound Bound
+	Limit int64 // the limit: entries or bytes
+	Held  int64 // what the session (or, for a total, the store) held then
+	Need  int64 // what the write needed on top
+	need  charge
+}
+
+// Is reports whether target is ErrFull.
+func (e *FullError) Is(target error) bool { return target == ErrFull }
+
+func (e *FullError) Error() string {
+	switch e.Bound {
+	case SessionRecords:
+		return fmt.Sprintf("this session holds the most records a session may (%d)", e.Limit)
+	case SessionBytes:
+		return fmt.Sprintf("this session's records would take more memory than a session may (%s; it holds %s, this write needs %s more)",
+			byteSize(e.Limit), byteSize(e.Held), byteSize(e.Need))
+	case TotalRecords:
+		return fmt.Sprintf("the mock holds the most records it may across sessions (%d) and no other session is left to evict", e.Limit)
+	case TotalBytes:
+		return fmt.Sprintf("the mock's records would take more memory than it may across sessions (%s; this write needs %s more) and no other session is left to evict",
+			byteSize(e.Limit), byteSize(e.Need))
+	}
+	return ErrFull.Error()
+}
+
+// byteSize renders n bytes for people: "512 B", "1.5 KiB", "64 MiB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.3g KiB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.3g MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.3g GiB", float64(n)/(1<<30))
+}
+
+// reserve adds d to a unless that takes it past limit; it returns what a held and whether
+// d was added. Giving back (d ≤ 0) always succeeds.
+func reserve(a *atomic.Int64, d, limit int64) (int64, bool) {
+	if d <= 0 {
+		return a.Add(d) - d, true
+	}
+	for {
+		cur := a.Load()
+		if cur+d > limit {
+			return cur, false
+		}
+		if a.CompareAndSwap(cur, cur+d) {
+			return cur, true
+		}
+	}
+}
+
+// Size estimate of stored values, in bytes of Go heap (measured with go1.26's maps;
+// TestSizeEstimate keeps it honest). It needs to be cheap and deterministic, not exact:
+// it bounds memory, and errs on the high side for small values.
+const (
+	sizeMapHeader = 48  // a map's header
+	sizeMapSmall  = 296 // the one group of a map of 1 to 8 entries: 8 key/value slots and control word
+	sizeMapSlot   = 33  // a key/value slot of a larger map (string key, interface value) and its control byte
+	sizeMapTable  = 64  // a larger map's directory and table headers
+	sizeSlice     = 24  // a slice header, boxed in its interface
+	sizeElem      = 16  // an element of []any: an interface
+	sizeString    = 16  // a string header, boxed in its interface
+	// sizeNumber is a float64 or int64 boxed in its interface: 8 bytes, allocated in 16-byte
+	// blocks with other small values of the decoder that the box keeps alive.
+	sizeNumber = 16
+	// sizeSlot is an overlay entry besides its ID's bytes: the slot, its Memo, its
+	// map entry and its creation-order entry.
+	sizeSlot = 112
+)
+
+// slotSize is the bytes of an overlay entry for id, without its record.
+func slotSize(id string) int64 { return sizeSlot + textSize(len(id)) }
+
+func align8(n int) int64 { return int64(n+7) &^ 7 }
+
+// textSize is the heap an n-byte string's bytes take: nothing when empty, a 16-byte block
+// when small (shared with other small values, which it keeps alive), else n rounded up.
+func textSize(n int) int64 {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 16:
+		return 16
+	}
+	return align8(n)
+}
+
+// mapSize is the bytes of a map[string]any of n entries, without its keys and values.
+func mapSize(n int) int64 {
+	switch {
+	case n == 0:
+		return sizeMapHeader
+	case n <= 8:
+		return sizeMapHeader + sizeMapSmall
+	}
+	slots := 1 << bits.Len(uint((n*8+6)/7-1)) // load factor 7/8, capacity a power of two
+	return sizeMapHeader + sizeMapTable + int64(slots)*sizeMapSlot
+}
+
+// sized deep-copies a record, as copyRecord does, and estimates the bytes the copy
+// takes, counting each string's bytes twice: stored, and in the encoded answer the
+// server may keep in the record's Memo.
+func sized(r Record) (Record, int64) {
+	if r == nil {
+		return nil, 0
+	}
+	out := make(Record, len(r))
+	n := mapSize(len(r))
+	for k, v := range r {
+		c, m := sizedValue(v)
+		out[k] = c
+		n += textSize(len(k)) + m
+	}
+	return out, n
+}
+
+func sizedValue(v any) (any, int64) {
+	switch t := v.(type) {
+	case map[string]any:
+		if t == nil {
+			return t, 0
+		}
+		return sized(t)
+	case []any:
+		if t == nil {
+			return t, 0
+		}
+		out := make([]any, len(t))
+		n := sizeSlice + int64(len(t))*sizeElem
+		for i, x := range t {
+			c, m := sizedValue(x)
+			out[i] = c
+			n += m
+		}
+		return out, n
+	case string:
+		return v, sizeString + textSize(len(t)) + int64(len(t))
+	case nil, bool:
+		return v, 0
+	case json.Number:
+		return v, sizeString + textSize(len(t)) + int64(len(t))
+	default:
+		return v, sizeNumber
+	}
+}
+
+// --- deep copies ---
+
+func normalize(r Record) Record {
+	if r == nil {
+		return Record{}
+	}
+	return r
+}
+
+func copyEntries(es []Entry) {
+	for i := range es {
+		es[i].Record = copyRecord(es[i].Record)
+	}
+}
+
+// copyRecord deep-copies a record; nil stays nil.
+func copyRecord(r Record) Record {
+	if r == nil {
+		return nil
+	}
+	out := make(Record, len(r))
+	for k, v := range r {
+		out[k] = copyValue(v)
+	}
+	return out
+}
+
+// copyValue deep-copies map[string]any and []any; anything else is copied by value.
+func copyValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if t == nil {
+			return t
+		}
+		return copyRecord(t)
+	case []any:
+		if t == nil {
+			return t
+		}
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = copyValue(x)
+		}
+		return out
+	default:
+		return v
+	}
+}
