@@ -214,6 +214,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.scenarios.MarkFiles() // what a reload reads again; the control API's are carried over
 	s.model.Prepare()
 	s.ids = new(resource.Sequences)
 	s.engine = s.newEngine(s.ids)
