@@ -22,14 +22,21 @@ import (
 // asDocumented is rec as the response schema documents it (see above); warning is "" unless
 // the record had to give way to the documented shape.
 func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.SchemaRef, rec map[string]any, key string) (answer any, warning string) {
-	if schema == nil || schema.Value == nil || s.answerFits(schema, rec) {
+	if schema == nil || schema.Value == nil {
 		return rec, ""
 	}
-	if inner, name := resource.Unwrap(schema); name != "" { // {ssh_key: the record}
+	if inner, name := resource.Unwrap(schema); name != "" && rec[name] == nil { // {ssh_key: the record}
 		in, warning := s.asDocumented(x, method, inner, rec, key)
-		if wrapped := map[string]any{name: in}; s.answerFits(schema, wrapped) {
+		if wrapped := s.wrapped(x, schema, name, in, key, nil); wrapped != nil {
 			return wrapped, warning
 		}
+		gen, _ := s.gens[x.op.Doc].Value(schema, generate.Seed(s.cfg.Seed, "answer", key), generate.Response).(map[string]any)
+		if wrapped := s.wrapped(x, schema, name, in, key, gen); wrapped != nil {
+			return wrapped, warning
+		}
+	}
+	if s.answerFits(schema, rec) && sharesProperty(schema.Value, rec) {
+		return rec, ""
 	}
 	seed := generate.Seed(s.cfg.Seed, "answer", key)
 	gen := s.gens[x.op.Doc].Value(schema, seed, generate.Response)
@@ -56,6 +63,58 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 		return out, ""
 	}
 	return shape, "the stored record does not fit the documented response; generated instead"
+}
+
+// wrapped is the record's answer in inside its envelope (around, or a bare one), with the
+// envelope's id the record's key where it has one; nil when that does not fit schema.
+func (s *Server) wrapped(x *exchange, schema *openapi3.SchemaRef, name string, in any, key string, around map[string]any) map[string]any {
+	out := make(map[string]any, len(around)+1)
+	for k, v := range around {
+		out[k] = v
+	}
+	out[name] = in
+	if p := propertySchema(schema.Value, "id"); p != nil && p.Value != nil {
+		for _, v := range []any{key, typedKey(key)} {
+			if s.answerFits(p, v) {
+				out["id"] = v
+			}
+		}
+	}
+	if !s.answerFits(schema, out) {
+		return nil
+	}
+	return out
+}
+
+// typedKey is a key as a number where it reads as one.
+func typedKey(key string) any {
+	if n, err := strconv.ParseInt(key, 10, 64); err == nil {
+		return n
+	}
+	if f, err := strconv.ParseFloat(key, 64); err == nil {
+		return f
+	}
+	return key
+}
+
+// sharesProperty reports whether a record can be the object schema documents: the schema
+// declares no properties, or the record has one of them (a record with none of a deletion
+// answer's {message} is not that answer, however permissive the schema).
+func sharesProperty(schema *openapi3.Schema, rec map[string]any) bool {
+	if len(rec) == 0 {
+		return true
+	}
+	declared := false
+	for k := range rec {
+		if propertySchema(schema, k) != nil {
+			return true
+		}
+	}
+	for range schema.Properties {
+		declared = true
+		break
+	}
+	return !declared && len(schema.AllOf) == 0
 }
 
 // answerFits reports whether v validates against a response schema.

@@ -394,20 +394,35 @@ func ListItems(schema *openapi3.SchemaRef) *openapi3.SchemaRef {
 	return items
 }
 
-// Unwrap is the record inside a one-property envelope (DigitalOcean's {ssh_key: {...}}), and
-// the property's name; schema itself and "" when it is no such envelope.
+// envelopeSiblings are the properties an envelope may carry beside the record it wraps
+// (OpenZiti's {data, meta}, Superset's {id, result}).
+var envelopeSiblings = map[string]bool{"meta": true, "links": true, "_links": true, "id": true, "message": true,
+	"status": true, "success": true, "pagination": true, "errors": true, "warnings": true, "request_id": true, "requestId": true}
+
+// Unwrap is the record inside an envelope, and the property holding it: an object whose one
+// property that is itself an object of several properties holds the record, beside nothing but
+// envelope fields (DigitalOcean's {ssh_key: {...}}, OpenZiti's {data: {...}, meta}, Superset's
+// {id, result: {...}}). schema itself and "" when it is no such envelope.
 func Unwrap(schema *openapi3.SchemaRef) (*openapi3.SchemaRef, string) {
 	if schema == nil || schema.Value == nil {
 		return schema, ""
 	}
-	props := objectProperties(schema.Value, 0)
-	if len(props) != 1 {
-		return schema, ""
-	}
-	for name, p := range props {
-		if isObject(p, 0) && len(objectProperties(p.Value, 0)) > 1 {
-			return p, name
+	var name string
+	for n, p := range objectProperties(schema.Value, 0) {
+		switch {
+		case envelopeSiblings[n] && !(n == "id" || n == "message") && isObject(p, 0):
+			// meta, links: the envelope's own objects
+		case isObject(p, 0) && p.Value != nil && len(objectProperties(p.Value, 0)) > 1:
+			if name != "" {
+				return schema, "" // two records: no envelope
+			}
+			name = n
+		case !envelopeSiblings[n]:
+			return schema, "" // a field of a record
 		}
 	}
-	return schema, ""
+	if name == "" {
+		return schema, ""
+	}
+	return objectProperties(schema.Value, 0)[name], name
 }
