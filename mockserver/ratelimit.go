@@ -142,7 +142,7 @@ func (st *limitState) headers(h http.Header) {
 func (s *Server) rateLimited(x *exchange, st *limitState) *reply {
 	var rep *reply
 	if key := responseKey(x.op.Op.Responses, http.StatusTooManyRequests); key != "" {
-		rep = s.render(x, key, http.StatusTooManyRequests, SourceExample)
+		rep = s.render(x, key, http.StatusTooManyRequests, x.pref.Example, SourceExample)
 		if rep.Problem == nil {
 			rep.Source = "ratelimit+" + rep.Source
 		}

@@ -117,9 +117,5 @@ func (s *Server) ruleReply(x *exchange, r *rule) *reply {
 		p.Operation = x.op.ID
 		return problemReply(p, SourceRule)
 	}
-	saved := x.pref.Example
-	x.pref.Example = r.Example
-	rep := s.render(x, key, r.Status, SourceRule)
-	x.pref.Example = saved
-	return rep
+	return s.render(x, key, r.Status, r.Example, SourceRule)
 }

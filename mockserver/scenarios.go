@@ -40,10 +40,7 @@ func (s *Server) fromScenario(x *exchange) *reply {
 	case st.HasBody:
 		rep = &reply{Status: st.Status, Header: http.Header{}, MediaType: "application/json", Value: st.Body, HasBody: true, Source: SourceScenario}
 	case key != "":
-		saved := x.pref.Example
-		x.pref.Example = st.Example
-		rep = s.render(x, key, st.Status, SourceExample)
-		x.pref.Example = saved
+		rep = s.render(x, key, st.Status, st.Example, SourceExample)
 		if rep.Problem == nil {
 			rep.Source = SourceScenario + "+" + rep.Source
 		}

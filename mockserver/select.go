@@ -143,7 +143,7 @@ func (s *Server) choose(x *exchange) *reply {
 		// A description with no responses at all: answer 200 with nothing.
 		return &reply{Status: http.StatusOK, Header: http.Header{}, Source: SourceEmpty}
 	}
-	return s.render(x, key, status, SourceExample)
+	return s.render(x, key, status, x.pref.Example, SourceExample)
 }
 
 // chooseInvalid follows Prism's ladder for invalid requests: security → 401; unsupported
@@ -176,8 +176,7 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 // client's example preference does not apply (it chose among the answers to a valid request);
 // when the response cannot be served as the client accepts, the generated problem answers.
 func (s *Server) invalidFromSpec(x *exchange, key string, status int) *reply {
-	x.pref.Example = ""
-	rep := s.render(x, key, status, SourceExample)
+	rep := s.render(x, key, status, "", SourceExample)
 	if rep.Problem != nil {
 		return s.invalidProblem(x, status)
 	}
@@ -217,7 +216,7 @@ func invalidDetail(v *validation) string {
 }
 
 // render builds the reply for the response under key, answering with status.
-func (s *Server) render(x *exchange, key string, status int, source string) *reply {
+func (s *Server) render(x *exchange, key string, status int, example, source string) *reply {
 	rep := &reply{Status: status, Header: http.Header{}, Source: SourceEmpty}
 	ref := x.op.Op.Responses.Value(key)
 	if ref == nil || ref.Value == nil {
@@ -226,8 +225,8 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 	resp := ref.Value
 	s.headers(x, resp, status, rep.Header)
 	if len(resp.Content) == 0 {
-		if x.pref.Example != "" {
-			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no body, so no example %q", key, x.op.ID, x.pref.Example))
+		if example != "" {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no body, so no example %q", key, x.op.ID, example))
 			p.Operation = x.op.ID
 			p.Choices = exampleChoices(x.op.Doc, x.op.Op.Responses)
 			return problemReply(p, SourceMock)
@@ -244,14 +243,14 @@ func (s *Server) render(x *exchange, key string, status int, source string) *rep
 	media := resp.Content[mkey]
 	rep.MediaType, rep.HasBody = send, true
 
-	if x.pref.Example != "" {
-		if ex := media.Examples[x.pref.Example]; ex == nil || ex.Value == nil || ex.Value.Value == nil {
-			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no example %q", key, x.op.ID, x.pref.Example))
+	if example != "" {
+		if ex := media.Examples[example]; ex == nil || ex.Value == nil || ex.Value.Value == nil {
+			p := newProblem(http.StatusNotFound, fmt.Sprintf("response %s of %s has no example %q", key, x.op.ID, example))
 			p.Operation = x.op.ID
 			p.Choices = exampleChoices(x.op.Doc, x.op.Op.Responses)
 			return problemReply(p, SourceMock)
 		}
-		return s.serveExample(x, media, rep, x.pref.Example, source)
+		return s.serveExample(x, media, rep, example, source)
 	}
 	dynamic := s.cfg.Dynamic
 	if x.pref.Dynamic != nil {

@@ -132,7 +132,7 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 	case resource.NotFound:
 		return s.notFound(x, o.Ref)
 	case resource.Conflict:
-		rep := s.render(x, codeKey(x.op.Op.Responses, http.StatusConflict), http.StatusConflict, SourceExample)
+		rep := s.render(x, codeKey(x.op.Op.Responses, http.StatusConflict), http.StatusConflict, x.pref.Example, SourceExample)
 		rep.Source = SourceState + "+" + rep.Source
 		return rep
 	case resource.Refused:
@@ -168,7 +168,7 @@ func callerKey(x *exchange) string {
 // says so in X-Mock-Warning.
 func (s *Server) notFound(x *exchange, ref state.Ref) *reply {
 	if key := responseKey(x.op.Op.Responses, http.StatusNotFound); key != "" {
-		rep := s.render(x, key, http.StatusNotFound, SourceExample)
+		rep := s.render(x, key, http.StatusNotFound, x.pref.Example, SourceExample)
 		if rep.Problem == nil {
 			rep.Source = SourceState + "+" + rep.Source
 		}
@@ -197,7 +197,7 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 		// No success documented (fromState does not get here then): the description's own
 		// answer, never an undocumented one.
 		key, status = s.defaultOf(x.op.Op.Responses)
-		return s.render(x, key, status, SourceExample)
+		return s.render(x, key, status, x.pref.Example, SourceExample)
 	}
 	rep := &reply{Status: status, Header: http.Header{}, Source: SourceState}
 	ref := x.op.Op.Responses.Value(key)
@@ -207,7 +207,7 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 	s.headers(x, ref.Value, status, rep.Header)
 	mkey, send, ok := negotiateAmong(mediaTypes(x.op.Doc, ref.Value), x.r.Header.Get("Accept"))
 	if !ok {
-		return s.render(x, key, status, SourceExample) // the 406 problem
+		return s.render(x, key, status, x.pref.Example, SourceExample) // the 406 problem
 	}
 	media := ref.Value.Content[mkey]
 	rep.MediaType, rep.HasBody = send, true
