@@ -50,12 +50,12 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 		out[k] = v
 	}
 	for k, v := range rec {
-		if ps := propertySchema(schema.Value, k); ps != nil && ps.Value != nil && s.answerFits(ps, v) {
+		if ps := resource.PropertySchema(schema.Value, k); ps != nil && ps.Value != nil && s.answerFits(ps, v) {
 			out[k] = v
 		}
 	}
 	if method == http.MethodDelete {
-		if ps := propertySchema(schema.Value, "deleted"); ps != nil && ps.Value != nil && s.answerFits(ps, true) {
+		if ps := resource.PropertySchema(schema.Value, "deleted"); ps != nil && ps.Value != nil && s.answerFits(ps, true) {
 			out["deleted"] = true // a deletion marker says it was deleted
 		}
 	}
@@ -73,7 +73,7 @@ func (s *Server) wrapped(x *exchange, schema *openapi3.SchemaRef, name string, i
 		out[k] = v
 	}
 	out[name] = in
-	if p := propertySchema(schema.Value, "id"); p != nil && p.Value != nil {
+	if p := resource.PropertySchema(schema.Value, "id"); p != nil && p.Value != nil {
 		for _, v := range []any{key, typedKey(key)} {
 			if s.answerFits(p, v) {
 				out["id"] = v
@@ -106,7 +106,7 @@ func sharesProperty(schema *openapi3.Schema, rec map[string]any) bool {
 	}
 	declared := false
 	for k := range rec {
-		if propertySchema(schema, k) != nil {
+		if resource.PropertySchema(schema, k) != nil {
 			return true
 		}
 	}
@@ -170,7 +170,7 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 	out, warning := render(items)
 	wrapper[field] = out
 	set := func(name string, v any) {
-		if p := propertySchema(schema.Value, name); p != nil && p.Value != nil && s.answerFits(p, v) {
+		if p := resource.PropertySchema(schema.Value, name); p != nil && p.Value != nil && s.answerFits(p, v) {
 			wrapper[name] = v
 		}
 	}
@@ -190,11 +190,11 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 	var last string
 	if n := len(page.Records); n > 0 {
 		if sh := s.model.Shapes[s.model.Bindings[x.op].Resource]; sh != nil && sh.KeyProperty != "" {
-			last = scalarString(page.Records[n-1][sh.KeyProperty])
+			last = resource.ScalarString(page.Records[n-1][sh.KeyProperty])
 		}
 	}
 	for _, n := range []string{"next", "next_page", "nextPage", "next_cursor", "nextCursor", "next_marker", "next_page_token", "nextPageToken", "cursor"} {
-		p := propertySchema(schema.Value, n)
+		p := resource.PropertySchema(schema.Value, n)
 		if p == nil || p.Value == nil {
 			continue
 		}

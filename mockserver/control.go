@@ -11,6 +11,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
 
@@ -83,7 +84,7 @@ type routeInfo struct {
 func (s *Server) routeInfo() []routeInfo {
 	out := make([]routeInfo, len(s.routes))
 	for i, rt := range s.routes {
-		out[i] = routeInfo{Route: rt, Kind: string(kindNone), Inferred: true}
+		out[i] = routeInfo{Route: rt, Kind: string(resource.None), Inferred: true}
 		if b := s.bindings[rt.op]; b != nil {
 			out[i].Resource, out[i].Kind, out[i].Key, out[i].Inferred = b.Resource, string(b.Kind), b.Key, b.Inferred
 		}

@@ -40,7 +40,7 @@ func newCoverage(routes []Route) *coverage {
 	c := &coverage{by: map[*spec.Operation]*opCoverage{}}
 	for _, rt := range routes {
 		oc := &opCoverage{op: rt.op, statuses: map[string]*statusCoverage{}, undocumented: map[int]int{}}
-		oc.keys = responseKeys(rt.op.Op.Responses)
+		oc.keys = spec.ResponseKeys(rt.op.Op.Responses)
 		for _, k := range oc.keys {
 			oc.statuses[k] = &statusCoverage{Examples: map[string]int{}}
 		}

@@ -37,6 +37,7 @@ import (
 
 	"github.com/mockserver/mockserver/mockserver/generate"
 	"github.com/mockserver/mockserver/mockserver/internal/corpustest"
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -278,7 +279,7 @@ func (w *cwWalker) collections() []*cwCollection {
 	}
 	items := map[string]cwRouteInfo{} // resource → an item route (GET first)
 	for _, ri := range routes {
-		if ri.Kind != string(kindItem) {
+		if ri.Kind != string(resource.Item) {
 			continue
 		}
 		if cur, ok := items[ri.Resource]; !ok || ri.Method == http.MethodGet && cur.Method != http.MethodGet {
@@ -294,7 +295,7 @@ func (w *cwWalker) collections() []*cwCollection {
 				kind = ri.Kind
 			}
 		}
-		if kind == string(kindSingleton) {
+		if kind == string(resource.Singleton) {
 			continue // not a collection
 		}
 		if m := byPath[r.Collection]; m != nil {

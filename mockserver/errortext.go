@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/mockserver/mockserver/mockserver/resource"
 )
 
 // Generated error bodies read right: where an error response's schema has message-like string
@@ -118,7 +119,7 @@ func (s *Server) withErrorTexts(schema *openapi3.SchemaRef, v any, texts errorTe
 	case map[string]any:
 		var m map[string]any
 		for k, fv := range t {
-			ps := propertySchema(schema.Value, k)
+			ps := resource.PropertySchema(schema.Value, k)
 			if ps == nil || ps.Value == nil {
 				continue
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockserver/mockserver/mockserver/body"
+	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // What to do with a response example that breaks its own schema (Config.InvalidExamples).
@@ -63,12 +64,12 @@ func (s *Server) checkExamples() {
 	seen := map[exampleKey]bool{}
 	for _, d := range s.docs {
 		for _, op := range d.Ops {
-			for _, status := range responseKeys(op.Op.Responses) {
+			for _, status := range spec.ResponseKeys(op.Op.Responses) {
 				ref := op.Op.Responses.Value(status)
 				if ref == nil || ref.Value == nil {
 					continue
 				}
-				for _, mt := range mediaTypes(d, ref.Value) {
+				for _, mt := range d.MediaTypes(ref.Value) {
 					media := ref.Value.Content[mt]
 					if media == nil || media.Schema == nil || media.Schema.Value == nil || !body.IsJSON(mt) {
 						continue

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mockserver/mockserver/mockserver/fixture"
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/spec"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
@@ -45,28 +46,28 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 		}
 		b := s.bindings[op]
 		if fo.Kind != "" {
-			b.Kind = opKind(fo.Kind)
+			b.Kind = resource.Kind(fo.Kind)
 			b.Inferred = false
 		}
 		if fo.Resource != "" {
 			b.Resource, b.Inferred = fo.Resource, false
 		}
 		if fo.Key != "" {
-			if !slices.Contains(params(segments(op.Path)), fo.Key) {
+			if !slices.Contains(resource.Params(resource.Segments(op.Path)), fo.Key) {
 				fail(fo.Pos, "operation %s: key %q is not a path parameter of %s", fo.ID, fo.Key, op.Path)
 			}
 			b.Key, b.Inferred = fo.Key, false
 		}
-		if b.Kind != kindNone && b.Resource == "" {
+		if b.Kind != resource.None && b.Resource == "" {
 			fail(fo.Pos, "operation %s: kind %s needs a resource", fo.ID, b.Kind)
 		}
-		if b.Kind != kindNone && s.shapes[b.Resource] == nil && b.Resource != "" {
-			s.shapes[b.Resource] = &resourceShape{Name: b.Resource, Collection: op.Path, Doc: op.Doc, Schema: successSchema(op), KeyProperty: "id"}
+		if b.Kind != resource.None && s.shapes[b.Resource] == nil && b.Resource != "" {
+			s.shapes[b.Resource] = &resource.Shape{Name: b.Resource, Collection: op.Path, Doc: op.Doc, Schema: resource.SuccessSchema(op), KeyProperty: "id"}
 		}
 		for _, fr := range fo.Responses {
 			key := responseKey(op.Op.Responses, fr.Status)
 			if key == "" {
-				fail(fr.Pos, "operation %s documents no response %d (documented: %s)", fo.ID, fr.Status, strings.Join(responseKeys(op.Op.Responses), ", "))
+				fail(fr.Pos, "operation %s documents no response %d (documented: %s)", fo.ID, fr.Status, strings.Join(spec.ResponseKeys(op.Op.Responses), ", "))
 				continue
 			}
 			if fr.HasBody {
@@ -144,11 +145,11 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 		}
 		for _, rec := range fr.Records {
 			scope, _ := rec.Value["$scope"].(string)
-			value := deepCopy(rec.Value).(map[string]any)
+			value := state.Copy(rec.Value).(map[string]any)
 			delete(value, "$scope")
 			id := ""
 			if sh.KeyProperty != "" {
-				id = scalarString(value[sh.KeyProperty])
+				id = resource.ScalarString(value[sh.KeyProperty])
 			}
 			if id == "" {
 				fail(rec.Pos, "record of %s has no %q (its key)", fr.Name, sh.KeyProperty)
@@ -290,7 +291,7 @@ func (s *Server) checkAgainst(op *spec.Operation, key string, body any) []Violat
 	if r == nil || r.Value == nil {
 		return nil
 	}
-	for _, mt := range orderedMediaTypes(r.Value.Content) {
+	for _, mt := range spec.OrderedMediaTypes(r.Value.Content) {
 		if m := r.Value.Content[mt]; m != nil && m.Schema != nil && m.Schema.Value != nil {
 			return s.exampleViolations(m, body)
 		}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"github.com/mockserver/mockserver/mockserver/generate"
+	"github.com/mockserver/mockserver/mockserver/resource"
 
 	"encoding/json"
 	"strings"
@@ -49,11 +50,11 @@ func TestUUIDFormat(t *testing.T) {
 }
 
 func TestKnownResources(t *testing.T) {
-	few := &Server{shapes: map[string]*resourceShape{"pets": nil, "users": nil}}
+	few := &Server{shapes: map[string]*resource.Shape{"pets": nil, "users": nil}}
 	if got := few.knownResources("pet"); got != "known: pets, users" {
 		t.Errorf("few resources: %q", got)
 	}
-	many := &Server{shapes: map[string]*resourceShape{}}
+	many := &Server{shapes: map[string]*resource.Shape{}}
 	for _, n := range []string{"apps", "ref", "refs", "repos", "repos.keys", "orgs.repos", "users", "teams", "gists", "zen", "meta", "emojis", "events"} {
 		many.shapes[n] = nil
 	}

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
@@ -66,9 +64,6 @@ func matchRange(a acceptRange, mt string) bool {
 
 // mediaTypes is doc.MediaTypes(owner): the media types in the description's order.
 func mediaTypes(doc *spec.Document, owner any) []string { return doc.MediaTypes(owner) }
-
-// orderedMediaTypes is spec.OrderedMediaTypes: JSON first.
-func orderedMediaTypes(c openapi3.Content) []string { return spec.OrderedMediaTypes(c) }
 
 // negotiateAmong picks the media type to answer with among keys (a content map's, in order of
 // preference: mediaTypes), given the Accept header. It returns the key and the concrete media

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mockserver/mockserver/mockserver/resource"
 	"github.com/mockserver/mockserver/mockserver/state"
 )
 
@@ -72,16 +73,16 @@ func apiKeyValue(x *exchange, in, name string) string {
 
 // checkOwner refuses a write to a record that is not the caller's, under the resource's owner
 // rules. A caller fixtures do not know is not refused: the rule cannot tell.
-func (s *Server) checkOwner(x *exchange, resource string, rec state.Record) error {
+func (s *Server) checkOwner(x *exchange, res string, rec state.Record) error {
 	for _, r := range s.rules {
-		if r.Kind != "owner" || r.Resource != resource || x.identity == nil || x.identity.fields == nil {
+		if r.Kind != "owner" || r.Resource != res || x.identity == nil || x.identity.fields == nil {
 			continue
 		}
 		want, ok := x.identity.fields[r.IdentityField]
 		if !ok {
 			continue
 		}
-		if scalarString(rec[r.Property]) != scalarString(want) {
+		if resource.ScalarString(rec[r.Property]) != resource.ScalarString(want) {
 			return &errRule{rule: r}
 		}
 	}
@@ -90,14 +91,14 @@ func (s *Server) checkOwner(x *exchange, resource string, rec state.Record) erro
 
 // checkUnique refuses a record whose unique property another record of the resource (in the
 // same scope and session) already has.
-func (s *Server) checkUnique(resource string, ref state.Ref, rec state.Record, v state.View) error {
+func (s *Server) checkUnique(res string, ref state.Ref, rec state.Record, v state.View) error {
 	for _, r := range s.rules {
-		if r.Kind != "unique" || r.Resource != resource || rec[r.Property] == nil {
+		if r.Kind != "unique" || r.Resource != res || rec[r.Property] == nil {
 			continue
 		}
-		val := scalarString(rec[r.Property])
-		for _, e := range v.List(resource, ref.Scope) {
-			if e.ID != ref.ID && scalarString(e.Record[r.Property]) == val {
+		val := resource.ScalarString(rec[r.Property])
+		for _, e := range v.List(res, ref.Scope) {
+			if e.ID != ref.ID && resource.ScalarString(e.Record[r.Property]) == val {
 				return &errRule{rule: r}
 			}
 		}

@@ -86,7 +86,7 @@ func (s *Server) checkScenario(sc scenario.Scenario) error {
 			switch {
 			case key == "" && !st.Undocumented && !anyOp:
 				errs = append(errs, fmt.Errorf("scenario %s step %d: %s documents no response %d (documented: %s); set undocumented: true to force it",
-					sc.Name, i+1, op.ID, st.Status, strings.Join(responseKeys(op.Op.Responses), ", ")))
+					sc.Name, i+1, op.ID, st.Status, strings.Join(spec.ResponseKeys(op.Op.Responses), ", ")))
 			case key != "" && st.Example != "" && !hasExample(op, key, st.Example):
 				errs = append(errs, fmt.Errorf("scenario %s step %d: response %s of %s has no example %q", sc.Name, i+1, key, op.ID, st.Example))
 			}

@@ -162,11 +162,11 @@ func (s *Server) chooseInvalid(x *exchange) *reply {
 		ladder = []int{422, 400}
 	}
 	for _, code := range ladder {
-		if key := codeKey(responses, code); key != "" {
+		if key := spec.CodeKey(responses, code); key != "" {
 			return s.invalidFromSpec(x, key, code)
 		}
 	}
-	if usable(responses, "default") {
+	if spec.Usable(responses, "default") {
 		return s.invalidFromSpec(x, "default", status)
 	}
 	return s.invalidProblem(x, status)
@@ -233,11 +233,11 @@ func (s *Server) render(x *exchange, key string, status int, example, source str
 		}
 		return rep
 	}
-	mkey, send, ok := negotiateAmong(mediaTypes(x.op.Doc, resp), x.r.Header.Get("Accept"))
+	mkey, send, ok := negotiateAmong(x.op.Doc.MediaTypes(resp), x.r.Header.Get("Accept"))
 	if !ok {
 		p := newProblem(http.StatusNotAcceptable, fmt.Sprintf("response %s of %s cannot be served as %s", key, x.op.ID, x.r.Header.Get("Accept")))
 		p.Operation = x.op.ID
-		p.Choices = mediaTypes(x.op.Doc, resp)
+		p.Choices = x.op.Doc.MediaTypes(resp)
 		return problemReply(p, SourceMock)
 	}
 	media := resp.Content[mkey]
@@ -391,7 +391,7 @@ func exampleChoices(doc *spec.Document, responses *openapi3.Responses) []string 
 			continue
 		}
 		var names []string
-		for _, mt := range mediaTypes(doc, r.Value) {
+		for _, mt := range doc.MediaTypes(r.Value) {
 			media := r.Value.Content[mt]
 			if media == nil {
 				continue
@@ -419,38 +419,30 @@ func findExample(doc *spec.Document, responses *openapi3.Responses, name string)
 		if r == nil || r.Value == nil {
 			continue
 		}
-		for _, m := range mediaTypes(doc, r.Value) {
+		for _, m := range doc.MediaTypes(r.Value) {
 			if r.Value.Content[m].Examples[name] != nil {
-				return k, keyStatus(k)
+				return k, spec.KeyStatus(k)
 			}
 		}
 	}
 	return "", 0
 }
 
-// usable reports whether the description has a response under key.
-func usable(responses *openapi3.Responses, key string) bool { return spec.Usable(responses, key) }
-
 // responseKey finds the response documenting status: exact code, then NXX, then default.
 func responseKey(responses *openapi3.Responses, status int) string {
-	if k := codeKey(responses, status); k != "" {
+	if k := spec.CodeKey(responses, status); k != "" {
 		return k
 	}
-	if usable(responses, "default") {
+	if spec.Usable(responses, "default") {
 		return "default"
 	}
 	return ""
 }
 
-// codeKey finds the response documenting status itself: exact code, then NXX (not default).
-func codeKey(responses *openapi3.Responses, status int) string {
-	return spec.CodeKey(responses, status)
-}
-
 // defaultResponse is defaultAmong the responses in responseKeys' order: for a caller that
 // does not know the description's order.
 func defaultResponse(responses *openapi3.Responses) (string, int) {
-	return defaultAmong(responses, responseKeys(responses))
+	return defaultAmong(responses, spec.ResponseKeys(responses))
 }
 
 // defaultAmong picks the response for a request that asks for nothing: the lowest 2xx code,
@@ -459,12 +451,12 @@ func defaultResponse(responses *openapi3.Responses) (string, int) {
 func defaultAmong(responses *openapi3.Responses, keys []string) (string, int) {
 	best, status := "", 0
 	for _, k := range keys {
-		st := keyStatus(k)
+		st := spec.KeyStatus(k)
 		if st < 200 || st > 299 {
 			continue
 		}
 		// An exact code beats a range; a lower code a higher one.
-		if best == "" || (isRange(best) && !isRange(k)) || (!isRange(k) && st < status) {
+		if best == "" || (spec.IsRange(best) && !spec.IsRange(k)) || (!spec.IsRange(k) && st < status) {
 			best, status = k, st
 		}
 	}
@@ -475,7 +467,7 @@ func defaultAmong(responses *openapi3.Responses, keys []string) (string, int) {
 		return "default", http.StatusOK
 	}
 	if len(keys) > 0 {
-		return keys[0], keyStatus(keys[0])
+		return keys[0], spec.KeyStatus(keys[0])
 	}
 	return "", 0
 }
@@ -487,14 +479,8 @@ func responseOrder(doc *spec.Document, responses *openapi3.Responses) []string {
 	if order := doc.ResponseOrder(responses); order != nil {
 		return order
 	}
-	return responseKeys(responses)
+	return spec.ResponseKeys(responses)
 }
-
-// responseKeys, isRange and keyStatus are the description's (spec.ResponseKeys …), named
-// short for the pipeline.
-func responseKeys(responses *openapi3.Responses) []string { return spec.ResponseKeys(responses) }
-func isRange(k string) bool                               { return spec.IsRange(k) }
-func keyStatus(k string) int                              { return spec.KeyStatus(k) }
 
 func problemReply(p *problem, source string) *reply {
 	return &reply{Status: p.Status, Header: http.Header{}, MediaType: problemMediaType, Value: p, HasBody: true, Source: source, Problem: p}

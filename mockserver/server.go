@@ -124,8 +124,8 @@ type Server struct {
 	// model is the resource plan (which operations touch which records); bindings and shapes
 	// are its maps, named short; engine applies requests to the store as it says.
 	model      *resource.Model
-	bindings   map[*spec.Operation]*binding
-	shapes     map[string]*resourceShape
+	bindings   map[*spec.Operation]*resource.Binding
+	shapes     map[string]*resource.Shape
 	engine     *resource.Engine
 	named      map[*spec.Operation]map[string]*namedResponse
 	identities map[string]map[string]any
@@ -201,7 +201,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.coverage = newCoverage(s.routes)
 	s.model = resource.Infer(docs)
 	s.bindings, s.shapes = s.model.Bindings, s.model.Shapes
-	s.shapes[filesResource] = &resourceShape{Name: filesResource, Closed: true, KeyProperty: "id"}
+	s.shapes[filesResource] = &resource.Shape{Name: filesResource, Closed: true, KeyProperty: "id"}
 	s.scenarios = scenario.NewSet()
 	s.named = map[*spec.Operation]map[string]*namedResponse{}
 	s.identities = map[string]map[string]any{}

@@ -63,7 +63,7 @@ func (s *Server) newEngine(ids *resource.Sequences) *resource.Engine {
 // fromState answers a valid request from the store when its operation reads or writes a
 // resource; nil means the state has nothing to say (the next source answers).
 func (s *Server) fromState(x *exchange) *reply {
-	if b := s.model.Bindings[x.op]; b == nil || b.Kind == kindNone {
+	if b := s.model.Bindings[x.op]; b == nil || b.Kind == resource.None {
 		return nil
 	}
 	if _, status := s.defaultOf(x.op.Op.Responses); status < 200 || status > 299 {
@@ -110,7 +110,7 @@ func (s *Server) recordExample(sh *resource.Shape) map[string]any {
 			continue
 		}
 		if m, ok := exampleValue(sh.Media, name).(map[string]any); ok {
-			return deepCopy(m).(map[string]any)
+			return state.Copy(m).(map[string]any)
 		}
 	}
 	return nil
@@ -132,7 +132,7 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 	case resource.NotFound:
 		return s.notFound(x, o.Ref)
 	case resource.Conflict:
-		rep := s.render(x, codeKey(x.op.Op.Responses, http.StatusConflict), http.StatusConflict, x.pref.Example, SourceExample)
+		rep := s.render(x, spec.CodeKey(x.op.Op.Responses, http.StatusConflict), http.StatusConflict, x.pref.Example, SourceExample)
 		rep.Source = SourceState + "+" + rep.Source
 		return rep
 	case resource.Refused:
@@ -154,7 +154,7 @@ func callerKey(x *exchange) string {
 		return ""
 	}
 	if id, ok := x.identity.fields["id"]; ok {
-		return scalarString(id)
+		return resource.ScalarString(id)
 	}
 	if x.identity.token == "" {
 		return ""
@@ -205,7 +205,7 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 		return rep
 	}
 	s.headers(x, ref.Value, status, rep.Header)
-	mkey, send, ok := negotiateAmong(mediaTypes(x.op.Doc, ref.Value), x.r.Header.Get("Accept"))
+	mkey, send, ok := negotiateAmong(x.op.Doc.MediaTypes(ref.Value), x.r.Header.Get("Accept"))
 	if !ok {
 		return s.render(x, key, status, x.pref.Example, SourceExample) // the 406 problem
 	}
@@ -253,7 +253,7 @@ func (s *Server) documentedRecord(x *exchange, schema *openapi3.SchemaRef, value
 		return v, ""
 	}
 	key := x.path
-	if id := scalarString(rec["id"]); id != "" {
+	if id := resource.ScalarString(rec["id"]); id != "" {
 		key = id
 	}
 	return s.asDocumented(x, x.r.Method, schema, rec, key)
@@ -285,9 +285,9 @@ func withoutWriteOnly(schema *openapi3.SchemaRef, v any) any {
 // 204 for a delete when documented, else the lowest 2xx.
 func (s *Server) successResponse(responses *openapi3.Responses, method string) (string, int) {
 	switch {
-	case method == http.MethodPost && usable(responses, "201"):
+	case method == http.MethodPost && spec.Usable(responses, "201"):
 		return "201", http.StatusCreated
-	case method == http.MethodDelete && usable(responses, "204"):
+	case method == http.MethodDelete && spec.Usable(responses, "204"):
 		return "204", http.StatusNoContent
 	}
 	key, status := s.defaultOf(responses) // planned at start-up

@@ -344,7 +344,7 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		v.UnsupportedMediaType = true
-		v.add("content-type", "request has a body but no Content-Type; accepted: "+strings.Join(mediaTypes(op.Doc, rb), ", "), "header", "Content-Type")
+		v.add("content-type", "request has a body but no Content-Type; accepted: "+strings.Join(op.Doc.MediaTypes(rb), ", "), "header", "Content-Type")
 		return
 	}
 	mt, params, err := mime.ParseMediaType(ct)
@@ -356,7 +356,7 @@ func (vr *validator) body(op *spec.Operation, r *http.Request, data []byte, v *v
 	media := rb.Content.Get(mt)
 	if media == nil {
 		v.UnsupportedMediaType = true
-		v.add("content-type", fmt.Sprintf("Content-Type %s is not accepted; accepted: %s", mt, strings.Join(mediaTypes(op.Doc, rb), ", ")), "header", "Content-Type")
+		v.add("content-type", fmt.Sprintf("Content-Type %s is not accepted; accepted: %s", mt, strings.Join(op.Doc.MediaTypes(rb), ", ")), "header", "Content-Type")
 		return
 	}
 	v.MediaType = mt
