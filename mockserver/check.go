@@ -73,7 +73,7 @@ func Check(ctx context.Context, cfg Config) []Problem {
 	// What New did not get to report: load the descriptions again, keep the usable ones.
 	docs, loadErr := spec.Load(ctx, cfg.Specs, spec.Options{AllowRemoteRefs: cfg.AllowRemoteRefs, SkipValidation: cfg.SkipSpecValidation})
 	cfg.Logger, logged = newWarnCollector()
-	partial := &Server{cfg: cfg, log: cfg.Logger, docs: docs, validate: newValidator()}
+	partial := &Server{cfg: cfg, log: cfg.Logger, plan: &plan{docs: docs, validate: newValidator()}}
 	routeErr := partial.buildRoutes()
 	partial.checkExamples()
 	c.warnings(docs, partial.badList, *logged)

@@ -50,11 +50,11 @@ func TestUUIDFormat(t *testing.T) {
 }
 
 func TestKnownResources(t *testing.T) {
-	few := &Server{shapes: map[string]*resource.Shape{"pets": nil, "users": nil}}
+	few := &Server{plan: &plan{shapes: map[string]*resource.Shape{"pets": nil, "users": nil}}}
 	if got := few.knownResources("pet"); got != "known: pets, users" {
 		t.Errorf("few resources: %q", got)
 	}
-	many := &Server{shapes: map[string]*resource.Shape{}}
+	many := &Server{plan: &plan{shapes: map[string]*resource.Shape{}}}
 	for _, n := range []string{"apps", "ref", "refs", "repos", "repos.keys", "orgs.repos", "users", "teams", "gists", "zen", "meta", "emojis", "events"} {
 		many.shapes[n] = nil
 	}

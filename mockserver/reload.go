@@ -29,17 +29,28 @@ func (s *Server) Reload(ctx context.Context) (*Server, error) {
 }
 
 // handOver gives n, built from the files as they are now and not yet serving, the runtime
-// state of old: what requests changed, as one thing, shared where its type allows.
+// state of old as one value (runtime.handedTo), and the engine over it.
 func handOver(old, n *Server) {
-	n.store.Handover(old.store, func(resource string) bool { return n.shapes[resource] != nil })
-	// n's scenarios are the files' as they are now: old's Set takes them in, keeping the
-	// run-time ones n can honour and the progress, and serves both versions.
-	old.scenarios.Reload(n.scenarios, func(sc scenario.Scenario) bool { return n.checkScenario(sc) == nil })
-	n.scenarios = old.scenarios
-	n.limits = n.limits.takeOver(old.limits)
-	n.ids = old.ids // shared: no id is handed out twice
+	n.runtime = old.runtime.handedTo(n)
 	n.engine = n.newEngine(n.ids)
-	n.journal = old.journal
+}
+
+// handedTo is the runtime n (a new version, not yet serving) continues from rt: n's store with
+// rt's sessions (of the resources n still has), rt's scenarios taking in n's files (keeping the
+// run-time ones n can honour, and the progress), the rate limits' counters, the id counters and
+// the journal; n's own coverage. Shared, not copied, where the type allows: rt's version may
+// still finish requests, and what it acknowledges is kept.
+func (rt *runtime) handedTo(n *Server) *runtime {
+	n.store.Handover(rt.store, func(resource string) bool { return n.shapes[resource] != nil })
+	rt.scenarios.Reload(n.scenarios, func(sc scenario.Scenario) bool { return n.checkScenario(sc) == nil })
+	return &runtime{
+		store:     n.store,
+		limits:    n.limits.takeOver(rt.limits),
+		scenarios: rt.scenarios,
+		ids:       rt.ids, // shared: no id is handed out twice
+		journal:   rt.journal,
+		coverage:  n.coverage,
+	}
 }
 
 // takeOver returns the limiter the new version l belongs to uses: old itself when the rules

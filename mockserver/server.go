@@ -93,16 +93,25 @@ const controlPrefix = "/__mock"
 
 // Server is an http.Handler serving the loaded descriptions. It is safe for concurrent use.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
+	cfg Config
+	log *slog.Logger
+	*plan
+	*runtime
+	// engine applies requests to the runtime's store as the plan's resource model says.
+	engine  *resource.Engine
+	control http.Handler
+}
+
+// plan is what New works out from the descriptions and fixtures, once: only read afterwards
+// (its caches fill themselves, under their own locks). A reload builds a new one.
+type plan struct {
 	docs     []*spec.Document
 	routes   []Route
 	router   *route.Router
 	validate *validator
 	// gens holds one generator per description: a generator caches what it learns about the
 	// schemas it sees, and its semantics follow the description's OpenAPI version.
-	gens    map[*spec.Document]*generate.Generator
-	control http.Handler
+	gens map[*spec.Document]*generate.Generator
 	// badExamples are the response examples that break their schema, found at start-up.
 	badExamples map[exampleKey][]Violation
 	badList     []BadExample
@@ -118,27 +127,27 @@ type Server struct {
 	needs2020 sync.Map
 	// generatedBodies remembers generated answers, bounded (bodycache.go).
 	generatedBodies bodyCache
-
-	// store is the in-memory state; every other field is decided at start-up and only read.
-	store *state.Store
 	// model is the resource plan (which operations touch which records); bindings and shapes
-	// are its maps, named short; engine applies requests to the store as it says.
+	// are its maps, named short.
 	model      *resource.Model
 	bindings   map[*spec.Operation]*resource.Binding
 	shapes     map[string]*resource.Shape
-	engine     *resource.Engine
 	named      map[*spec.Operation]map[string]*namedResponse
 	identities map[string]map[string]any
 	rules      []*rule
 	now        func() time.Time
-	// limits counts calls against the rate limits; scenarios holds the scenarios and their
-	// progress. Both lock on their own.
+}
+
+// runtime is what requests change. Each part locks on its own. A reload hands it over whole
+// to the next version (reload.go): the store's sessions (with the new version's seeds), the
+// scenarios and their progress, the rate limits' counters, the id counters and the journal.
+type runtime struct {
+	store     *state.Store
 	limits    *limiter
 	scenarios *scenario.Set
-	ids       *resource.Sequences // guards itself
-	// journal and coverage record what happened; they lock on their own.
-	journal  *journal.Journal
-	coverage *coverage
+	ids       *resource.Sequences
+	journal   *journal.Journal
+	coverage  *coverage // per plan: a reload starts it again
 }
 
 // Route is one served operation.
@@ -168,11 +177,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		docs:     docs,
-		validate: newValidator(),
-		gens:     make(map[*spec.Document]*generate.Generator, len(docs)),
+		cfg:     cfg,
+		log:     log,
+		plan:    &plan{docs: docs, validate: newValidator(), gens: make(map[*spec.Document]*generate.Generator, len(docs))},
+		runtime: &runtime{},
 	}
 	for _, d := range docs {
 		s.gens[d] = generate.New(generate.Options{OpenAPIVersion: d.Doc.OpenAPI})
