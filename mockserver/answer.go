@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -181,10 +182,12 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 		set(n, int64(page.Total))
 	}
 	set("url", x.r.URL.Path)
+	set("uri", x.r.URL.RequestURI())
 	set("offset", int64(page.Offset))
 	if page.Limit > 0 {
-		set("limit", int64(page.Limit))
-		set("per_page", int64(page.Limit))
+		for _, n := range []string{"limit", "per_page", "perPage", "page_size", "pageSize"} {
+			set(n, int64(page.Limit))
+		}
 		set("page", int64(page.Offset/page.Limit+1))
 	}
 	var last string
@@ -193,7 +196,8 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 			last = resource.ScalarString(page.Records[n-1][sh.KeyProperty])
 		}
 	}
-	for _, n := range []string{"next", "next_page", "nextPage", "next_cursor", "nextCursor", "next_marker", "next_page_token", "nextPageToken", "cursor"} {
+	for _, n := range []string{"next", "next_page", "nextPage", "next_cursor", "nextCursor", "next_marker", "next_page_token", "nextPageToken", "cursor",
+		"next_page_uri", "nextPageUri", "next_page_url", "nextPageUrl", "next_url", "nextUrl"} {
 		p := resource.PropertySchema(schema.Value, n)
 		if p == nil || p.Value == nil {
 			continue
@@ -202,7 +206,7 @@ func (s *Server) shapeList(x *exchange, schema *openapi3.SchemaRef, page resourc
 			continue
 		}
 		switch {
-		case page.HasMore && p.Value.Format == "uri" || page.HasMore && n == "next":
+		case page.HasMore && (p.Value.Format == "uri" || n == "next" || strings.HasSuffix(strings.ToLower(n), "uri") || strings.HasSuffix(strings.ToLower(n), "url")):
 			q := x.r.URL.Query()
 			q.Set("offset", strconv.Itoa(page.Offset+len(page.Records)))
 			set(n, "http://"+x.r.Host+x.r.URL.Path+"?"+q.Encode())

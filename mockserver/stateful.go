@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -126,7 +125,7 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 	case resource.Created:
 		rep := s.stateReply(x, o)
 		if rep.Status == http.StatusCreated || rep.Header.Get("Location") != "" {
-			rep.Header.Set("Location", strings.TrimSuffix(x.r.URL.Path, "/")+"/"+url.PathEscape(o.Ref.ID))
+			rep.Header.Set("Location", resource.ItemPath(x.r.URL.Path, url.PathEscape(o.Ref.ID)))
 		}
 		return rep
 	case resource.NotFound:

@@ -306,6 +306,7 @@ func (e *Engine) create(r Request, b *Binding, sh *Shape, scope string) Outcome 
 				}
 			}
 			next := e.completed(sh, ref, body)
+			e.scoped(r, b, sh, next)
 			e.maintain(sh, next, nil, nil) // the key stays the client's
 			if err := e.unique(b.Resource, ref, next, v); err != nil {
 				return nil, err
@@ -328,6 +329,7 @@ func (e *Engine) create(r Request, b *Binding, sh *Shape, scope string) Outcome 
 				return nil, errTaken
 			}
 			next := e.completed(sh, ref, state.Copy(body).(map[string]any))
+			e.scoped(r, b, sh, next)
 			e.maintain(sh, next, nil, key)
 			if err := e.unique(b.Resource, ref, next, v); err != nil {
 				return nil, err
@@ -441,13 +443,61 @@ func (e *Engine) bodyObject(r Request, sh *Shape) (map[string]any, bool) {
 	// declares nothing at all (a free-form object); otherwise it is not part of the resource
 	// (avatar_base64 is how a client sends an avatar, not a field of the user).
 	keepUndeclared := (ap.Has != nil && *ap.Has) || ap.Schema != nil || (ap.Has == nil && len(props) == 0)
-	for k := range out {
+	for k, v := range out {
 		p := props[k]
-		if (p == nil && !keepUndeclared) || (p != nil && p.Value != nil && p.Value.ReadOnly) {
+		if p == nil && !keepUndeclared {
+			// Twilio sends Body and StatusCallback for the record's body and status_callback.
+			if name := sh.propertyNamed(k); name != "" && out[name] == nil {
+				p = props[name]
+				if p != nil && p.Value != nil && !p.Value.ReadOnly {
+					out[name] = v
+				}
+			}
+			delete(out, k)
+			continue
+		}
+		if p != nil && p.Value != nil && p.Value.ReadOnly {
 			delete(out, k)
 		}
 	}
 	return out, true
+}
+
+// loose is a property name as names are compared across conventions: lower case, without
+// "_" and "-" (StatusCallback, status_callback and status-callback are one name).
+func loose(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '_' || r == '-':
+			return -1
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return r
+	}, name)
+}
+
+// propertyNamed is the record property a name means in another naming convention; "" when
+// none does.
+func (sh *Shape) propertyNamed(name string) string { return sh.looseNames[loose(name)] }
+
+// scoped sets the record properties that name an enclosing path parameter to its value
+// (Twilio's account_sid under /Accounts/{AccountSid}/Messages), where the record does not
+// have them and the value fits.
+func (e *Engine) scoped(r Request, b *Binding, sh *Shape, rec state.Record) {
+	if sh.Schema == nil || sh.Schema.Value == nil {
+		return
+	}
+	for _, param := range b.Scope {
+		name := sh.propertyNamed(param)
+		if name == "" || rec[name] != nil {
+			continue
+		}
+		p := PropertySchema(sh.Schema.Value, name)
+		if v := typed(p, r.Path[param]); p != nil && p.Value != nil && e.env.Fits(p, v) {
+			rec[name] = v
+		}
+	}
 }
 
 // derive is the record nobody wrote under ref, as every read, update and delete of it sees it:
@@ -473,6 +523,7 @@ func (e *Engine) derive(r Request, b *Binding, sh *Shape, ref state.Ref) (state.
 	if key != nil {
 		base[sh.KeyProperty] = key
 	}
+	e.scoped(r, b, sh, base)
 	return base, true
 }
 

@@ -66,10 +66,11 @@ type Shape struct {
 	Wrap string
 
 	// Worked out by Prepare, once the shape is final (fixtures applied).
-	times    []timeProp
-	ids      idStyle
-	keySch   *openapi3.SchemaRef // the key property's schema
-	keyParam *openapi3.SchemaRef // the item path parameter's schema
+	times      []timeProp
+	ids        idStyle
+	keySch     *openapi3.SchemaRef // the key property's schema
+	looseNames map[string]string   // loose(name) → the record property
+	keyParam   *openapi3.SchemaRef // the item path parameter's schema
 }
 
 // Model is every binding and shape of the loaded descriptions: the start-up plan of state.
@@ -88,6 +89,12 @@ func (m *Model) Prepare() {
 			sh.keySch = PropertySchema(sh.Schema.Value, sh.KeyProperty)
 		}
 		sh.ids = idStyleOf(sh)
+		sh.looseNames = map[string]string{}
+		if sh.Schema != nil && sh.Schema.Value != nil {
+			for name := range objectProperties(sh.Schema.Value, 0) {
+				sh.looseNames[loose(name)] = name
+			}
+		}
 	}
 }
 
@@ -98,7 +105,38 @@ func Segments(p string) []string {
 	if len(segs) == 1 && segs[0] == "" {
 		return nil
 	}
+	for i, seg := range segs {
+		segs[i] = stem(seg)
+	}
 	return segs
+}
+
+// formatSuffixes are the extensions some APIs give every path (Twilio's
+// /Accounts/{AccountSid}/Messages.json and …/Messages/{Sid}.json): a path names the same
+// resource with or without them.
+var formatSuffixes = []string{".json", ".xml"}
+
+// stem is a path segment without its format suffix.
+func stem(seg string) string {
+	for _, suf := range formatSuffixes {
+		if len(seg) > len(suf) && strings.HasSuffix(seg, suf) {
+			return seg[:len(seg)-len(suf)]
+		}
+	}
+	return seg
+}
+
+// ItemPath is the path of the record id in the collection a request path names: the id
+// appended as a segment, before the collection's format suffix where it has one
+// (/Messages.json → /Messages/SM1.json).
+func ItemPath(collection, id string) string {
+	collection = strings.TrimSuffix(collection, "/")
+	for _, suf := range formatSuffixes {
+		if strings.HasSuffix(collection, suf) {
+			return strings.TrimSuffix(collection, suf) + "/" + id + suf
+		}
+	}
+	return collection + "/" + id
 }
 
 func wholeParam(seg string) (string, bool) {
@@ -300,8 +338,12 @@ func sendsRecord(op *spec.Operation, record *openapi3.SchemaRef) bool {
 	if sent == nil || sent.Value == nil || record.Value == nil {
 		return false
 	}
+	names := map[string]bool{}
+	for name := range objectProperties(record.Value, 0) {
+		names[loose(name)] = true
+	}
 	for name := range objectProperties(sent.Value, 0) {
-		if PropertySchema(record.Value, name) != nil {
+		if names[loose(name)] {
 			return true
 		}
 	}

@@ -23,9 +23,11 @@ type shop struct {
 	ops   map[string]*spec.Operation
 }
 
-func newShop(t *testing.T) *shop {
+func newShop(t *testing.T) *shop { return newEngine(t, "testdata/shop.yaml") }
+
+func newEngine(t *testing.T, file string) *shop {
 	t.Helper()
-	docs, err := spec.Load(context.Background(), []string{"testdata/shop.yaml"}, spec.Options{})
+	docs, err := spec.Load(context.Background(), []string{file}, spec.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,4 +206,29 @@ func TestListAgreesWithItemsBeforeWrites(t *testing.T) {
 
 func equalJSON(a, b any) bool {
 	return resource.ScalarString(a) == resource.ScalarString(b)
+}
+
+// TestFormatSuffixesAndNamingConventions: Twilio's /Messages.json and /Messages/{Sid}.json are
+// one resource; Body and StatusCallback are the record's body and status_callback; the record
+// carries the account it was created under; the created sid follows the key's pattern.
+func TestFormatSuffixesAndNamingConventions(t *testing.T) {
+	s := newEngine(t, "testdata/sms.yaml")
+	if b := s.e.Model().Bindings[s.ops["UpdateMessage"]]; b.Kind != resource.Item || b.Key != "Sid" {
+		t.Fatalf("POST …/Messages/{Sid}.json: got %s key %q, want an item update keyed by Sid", b.Kind, b.Key)
+	}
+	acct := map[string]string{"AccountSid": "AC12ab"}
+	o := s.do("CreateMessage", http.MethodPost, acct, "", map[string]any{"To": "+1555", "Body": "hi", "StatusCallback": "https://example.com/cb"})
+	if o.Result != resource.Created || o.Record["body"] != "hi" || o.Record["status_callback"] != "https://example.com/cb" || o.Record["account_sid"] != "AC12ab" {
+		t.Fatalf("create: got %v %v", o.Result, o.Record)
+	}
+	if sid, _ := o.Record["sid"].(string); len(sid) != 8 || sid[:2] != "SM" {
+		t.Errorf("created sid %q does not follow ^SM[0-9a-f]{6}$", o.Record["sid"])
+	}
+	path := map[string]string{"AccountSid": "AC12ab", "Sid": o.Ref.ID}
+	if u := s.do("UpdateMessage", http.MethodPost, path, "", map[string]any{"Body": "edited"}); u.Result != resource.Written || u.Record["body"] != "edited" || u.Record["to"] != "+1555" {
+		t.Errorf("update: got %v %v", u.Result, u.Record)
+	}
+	if got := resource.ItemPath("/Accounts/AC12ab/Messages.json", "SM1"); got != "/Accounts/AC12ab/Messages/SM1.json" {
+		t.Errorf("ItemPath: got %s", got)
+	}
 }
