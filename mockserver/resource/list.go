@@ -53,7 +53,31 @@ func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
 			}
 		}
 	}
-	return Outcome{Result: Listed, Ref: state.Ref{Resource: b.Resource, Scope: scope}, Page: pg.cut(r.Query, recs, sh.KeyProperty)}
+	page := pg.cut(r.Query, recs, sh.KeyProperty)
+	if len(page.Records) < pg.min && !sh.Closed && sh.Schema != nil {
+		page.Records = e.padded(r, sh, scope, page.Records, pg.min)
+	}
+	return Outcome{Result: Listed, Ref: state.Ref{Resource: b.Resource, Scope: scope}, Page: page}
+}
+
+// padded fills a page to the list's minItems with derived records of ids it does not hold:
+// a list that documents at least n items answers n.
+func (e *Engine) padded(r Request, sh *Shape, scope string, recs []state.Record, n int) []state.Record {
+	held := map[string]bool{}
+	for _, rec := range recs {
+		held[ScalarString(rec[sh.KeyProperty])] = true
+	}
+	out := append([]state.Record(nil), recs...)
+	for i := int64(1); len(out) < n && i <= int64(n)+64; i++ {
+		id := e.idFor(sh, "derived", "", sh.Name, scope, i)
+		if held[id] {
+			continue
+		}
+		if rec, ok := e.derive(r, &Binding{Kind: Item}, sh, state.Ref{Resource: sh.Name, Scope: scope, ID: id}); ok {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 // paging is what an operation's parameters say about pages: the names of its page-size,

@@ -232,3 +232,12 @@ func TestFormatSuffixesAndNamingConventions(t *testing.T) {
 		t.Errorf("ItemPath: got %s", got)
 	}
 }
+
+func TestMinItems(t *testing.T) {
+	s := newShop(t)
+	s.do("createPet", http.MethodPost, nil, "", map[string]any{"id": int64(1), "name": "A", "status": "available"})
+	o := s.do("featuredPets", http.MethodGet, nil, "", nil)
+	if o.Result != resource.Listed || len(o.Page.Records) != 2 || o.Page.Records[0]["name"] != "A" {
+		t.Errorf("a list of minItems 2 holding one pet: got %v %v, want A and one derived pet", o.Result, o.Page.Records)
+	}
+}
