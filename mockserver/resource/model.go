@@ -291,7 +291,7 @@ func shapeAll(bindings map[*spec.Operation]*Binding, shapes map[string]*Shape) {
 			}
 		}
 		if sh.KeyProperty == "" && b.Key != "" && sh.Schema != nil && sh.Schema.Value != nil {
-			sh.KeyProperty = keyProperty(sh.Schema.Value, b.Key)
+			sh.KeyProperty = keyProperty(sh.Schema.Value, b.Key, pathParam(op, b.Key))
 		}
 	}
 	for _, sh := range shapes {
@@ -373,8 +373,11 @@ func opOrder(op *spec.Operation) string {
 
 // keyProperty finds the record property a path parameter names: the parameter's own name (in
 // any case: Twilio's {Sid} is sid), else its last word (GitHub's {issue_number} is the issue's
-// number, {petId} its id), else "id"; "" when the record has none of them.
-func keyProperty(record *openapi3.Schema, param string) string {
+// number, {petId} its id), else "id" — unless the parameter is a string "id" cannot hold
+// (GitHub's {org} names an organization by its login, not its integer id): then a string
+// property that names things (login, username, name, slug, key, handle). "" when the record
+// has none of them.
+func keyProperty(record *openapi3.Schema, param string, paramSchema *openapi3.SchemaRef) string {
 	props := objectProperties(record, 0)
 	names := make([]string, 0, len(props))
 	for n := range props {
@@ -392,7 +395,7 @@ func keyProperty(record *openapi3.Schema, param string) string {
 			}
 		}
 	}
-	for _, want := range []string{param, last, "id"} {
+	find := func(want string) string {
 		if props[want] != nil {
 			return want
 		}
@@ -401,8 +404,31 @@ func keyProperty(record *openapi3.Schema, param string) string {
 				return n
 			}
 		}
+		return ""
 	}
-	return ""
+	for _, want := range []string{param, last} {
+		if n := find(want); n != "" {
+			return n
+		}
+	}
+	id := find("id")
+	textual := paramSchema == nil || paramSchema.Value == nil || paramSchema.Value.Type.IsEmpty() || paramSchema.Value.Type.Includes("string")
+	if id != "" && (!textual || takesText(props[id])) {
+		return id
+	}
+	if textual {
+		for _, want := range []string{"login", "username", "name", "slug", "key", "handle"} {
+			if n := find(want); n != "" && takesText(props[n]) {
+				return n
+			}
+		}
+	}
+	return id
+}
+
+// takesText reports whether a property holds strings.
+func takesText(p *openapi3.SchemaRef) bool {
+	return p != nil && p.Value != nil && (p.Value.Type.IsEmpty() || p.Value.Type.Includes("string"))
 }
 
 // pathParam is the schema of an operation's path parameter.
