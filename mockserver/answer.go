@@ -39,6 +39,9 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 	if s.answerFits(schema, rec) && sharesProperty(schema.Value, rec) {
 		return rec, ""
 	}
+	if cand := s.asAlternative(schema, rec); cand != nil {
+		return cand, ""
+	}
 	seed := generate.Seed(s.cfg.Seed, "answer", key)
 	gen := s.gens[x.op.Doc].Value(schema, seed, generate.Response)
 	shape, ok := gen.(map[string]any)
@@ -85,6 +88,41 @@ func (s *Server) wrapped(x *exchange, schema *openapi3.SchemaRef, name string, i
 		return nil
 	}
 	return out
+}
+
+// asAlternative is rec as one of the alternatives a oneOf or anyOf response offers: the
+// record's fields an alternative declares, where that fits the response. A GitHub user record
+// matches both private-user and public-user (oneOf: neither may match alone); cut to
+// public-user's fields it is a public user, its login kept. nil when no alternative takes it.
+func (s *Server) asAlternative(schema *openapi3.SchemaRef, rec map[string]any) map[string]any {
+	for _, alts := range []openapi3.SchemaRefs{schema.Value.OneOf, schema.Value.AnyOf} {
+		for _, alt := range alts {
+			if alt == nil || alt.Value == nil {
+				continue
+			}
+			props := resource.Properties(alt.Value)
+			if len(props) == 0 {
+				continue
+			}
+			cand := make(map[string]any, len(props))
+			for k, v := range rec {
+				if props[k] != nil {
+					cand[k] = v
+				}
+			}
+			if d := schema.Value.Discriminator; d != nil && alt.Ref != "" {
+				for value, ref := range d.Mapping {
+					if ref.Ref == alt.Ref {
+						cand[d.PropertyName] = value // the alternative it is, by its own name
+					}
+				}
+			}
+			if len(cand) > 0 && s.answerFits(schema, cand) {
+				return cand
+			}
+		}
+	}
+	return nil
 }
 
 // typedKey is a key as a number where it reads as one.

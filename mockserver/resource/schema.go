@@ -295,6 +295,9 @@ func PropertySchema(s *openapi3.Schema, name string) *openapi3.SchemaRef {
 	return nil
 }
 
+// Properties are the properties an object schema declares, its allOf branches' too.
+func Properties(s *openapi3.Schema) openapi3.Schemas { return objectProperties(s, 0) }
+
 // objectProperties are the properties an object schema declares, its allOf branches' too.
 func objectProperties(s *openapi3.Schema, depth int) openapi3.Schemas {
 	if len(s.AllOf) == 0 || depth > 8 {
