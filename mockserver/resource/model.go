@@ -237,6 +237,9 @@ func bind(op *spec.Operation, names map[string]string, items map[string]bool, si
 			b.near, b.nearScope = names[parent], Params(segs[:len(segs)-1])
 		}
 		switch {
+		case items[coll] && op.Method != "POST" && op.Method != "PUT" && !listResponse(op) && isObject(SuccessSchema(op), 0):
+			// GitHub's GET and PATCH /user beside /user/{account_id}: an object, not the
+			// collection's list (a PATCH of every record would answer an array)
 		case items[coll] || answersList(op):
 			if op.Method != "OPTIONS" && op.Method != "HEAD" && op.Method != "TRACE" {
 				b.Kind = Collection

@@ -71,6 +71,7 @@ func TestInfer(t *testing.T) {
 		{"getPet", resource.Item, "pets", false},
 		{"updateCustomer", resource.Item, "customers", false}, // Stripe's POST update
 		{"cancelCustomer", resource.None, "", false},          // an action
+		{"patchAccount", resource.None, "", false},            // PATCH /account beside /account/{id}: the caller's object, not every record
 	}
 	for _, tt := range tests {
 		b := m.Bindings[s.ops[tt.op]]
