@@ -2,11 +2,9 @@ package mockserver_test
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,39 +16,6 @@ import (
 
 func corpusDir(t testing.TB) string { return corpustest.Dir(t) }
 
-var rootDoc = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"`)
-
-// corpusRoots lists every root description of the corpus.
-func corpusRoots(t testing.TB) []string {
-	dir := corpusDir(t)
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".json", ".yaml", ".yml":
-		default:
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if rootDoc.Match(data) {
-			out = append(out, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) < 25 {
-		t.Fatalf("found only %d root descriptions in %s", len(out), dir)
-	}
-	return out
-}
-
 var templateParam = regexp.MustCompile(`\{[^}/]*\}`)
 
 // TestCorpusRoutesEveryOperation loads every corpus description and sends one request to a
@@ -58,7 +23,7 @@ var templateParam = regexp.MustCompile(`\{[^}/]*\}`)
 // and nothing may panic.
 func TestCorpusRoutesEveryOperation(t *testing.T) {
 	total, routed := 0, 0
-	for _, file := range corpusRoots(t) {
+	for _, file := range corpustest.Roots(t) {
 		name, _ := filepath.Rel(corpusDir(t), file)
 		t.Run(name, func(t *testing.T) {
 			s, err := mockserver.New(context.Background(), mockserver.Config{Specs: []string{file}, SkipSpecValidation: true})

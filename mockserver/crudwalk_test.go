@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -51,36 +50,6 @@ const cwReportEnv = "MOCKSERVER_CRUDWALK_REPORT"
 // cwTraceEnv, set to a substring of "file resource", logs every exchange of the walks it
 // matches.
 const cwTraceEnv = "MOCKSERVER_CRUDWALK_TRACE"
-
-var cwRootDoc = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"`)
-
-// cwRoots lists the root descriptions under dir.
-func cwRoots(t *testing.T, dir string) []string {
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".json", ".yaml", ".yml":
-		default:
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if cwRootDoc.Match(data) {
-			out = append(out, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // cwFailure is one thing that went wrong in a walk.
 type cwFailure struct {
@@ -122,7 +91,7 @@ func TestCRUDWalk(t *testing.T) {
 	tot := &cwTotals{Notes: map[string]int{}}
 	start := time.Now()
 	t.Run("corpus", func(t *testing.T) {
-		for _, file := range cwRoots(t, dir) {
+		for _, file := range corpustest.Roots(t) {
 			name, _ := filepath.Rel(dir, file)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()

@@ -3,8 +3,12 @@
 package corpustest
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -40,4 +44,37 @@ func repoRoot() string {
 			return dir
 		}
 	}
+}
+
+// rootDoc tells a root description from the files it refers to: it says which version of
+// OpenAPI or Swagger it is.
+var rootDoc = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"`)
+
+// Roots lists the root descriptions of the corpus (Dir), sorted; it skips as Dir does.
+func Roots(tb testing.TB) []string {
+	tb.Helper()
+	var out []string
+	err := filepath.WalkDir(Dir(tb), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".json", ".yaml", ".yml":
+		default:
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if rootDoc.Match(data) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
 }
