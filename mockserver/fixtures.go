@@ -105,8 +105,10 @@ func (s *Server) applyFixtures(set *fixture.Set) error {
 			}
 			continue
 		}
-		s.rules = append(s.rules, &rule{Kind: fr.Kind, Resource: fr.Resource, Property: fr.Property, IdentityField: fr.IdentityField,
-			Status: fr.Status, Example: fr.Example, Body: fr.Body, HasBody: fr.HasBody})
+		r := &rule{Rule: &resource.Rule{Kind: fr.Kind, Resource: fr.Resource, Property: fr.Property, IdentityField: fr.IdentityField},
+			Status: fr.Status, Example: fr.Example, Body: fr.Body, HasBody: fr.HasBody}
+		s.rules = append(s.rules, r)
+		s.model.Rules = append(s.model.Rules, r.Rule)
 	}
 
 	for _, fs := range set.Scenarios {

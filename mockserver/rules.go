@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/mockserver/mockserver/mockserver/resource"
-	"github.com/mockserver/mockserver/mockserver/state"
 )
 
 // identity is the caller, as the credential it sent maps to in fixtures (fields nil when the
@@ -16,16 +15,14 @@ type identity struct {
 	fields map[string]any
 }
 
-// rule is a fixture rule a description cannot express.
+// rule is a fixture rule a description cannot express: what it checks (the resource model's,
+// which applies it) and how a refusal is answered.
 type rule struct {
-	Kind          string // "unique" or "owner"
-	Resource      string
-	Property      string
-	IdentityField string
-	Status        int
-	Example       string
-	Body          any
-	HasBody       bool
+	*resource.Rule
+	Status  int
+	Example string
+	Body    any
+	HasBody bool
 }
 
 // identify finds the caller: the credential of the first security scheme the request carries
@@ -71,36 +68,11 @@ func apiKeyValue(x *exchange, in, name string) string {
 	return ""
 }
 
-// checkOwner refuses a write to a record that is not the caller's, under the resource's owner
-// rules. A caller fixtures do not know is not refused: the rule cannot tell.
-func (s *Server) checkOwner(x *exchange, res string, rec state.Record) error {
+// ruleOf is the fixture rule whose check refused a write.
+func (s *Server) ruleOf(refused *resource.Rule) *rule {
 	for _, r := range s.rules {
-		if r.Kind != "owner" || r.Resource != res || x.identity == nil || x.identity.fields == nil {
-			continue
-		}
-		want, ok := x.identity.fields[r.IdentityField]
-		if !ok {
-			continue
-		}
-		if resource.ScalarString(rec[r.Property]) != resource.ScalarString(want) {
-			return &errRule{rule: r}
-		}
-	}
-	return nil
-}
-
-// checkUnique refuses a record whose unique property another record of the resource (in the
-// same scope and session) already has.
-func (s *Server) checkUnique(res string, ref state.Ref, rec state.Record, v state.View) error {
-	for _, r := range s.rules {
-		if r.Kind != "unique" || r.Resource != res || rec[r.Property] == nil {
-			continue
-		}
-		val := resource.ScalarString(rec[r.Property])
-		for _, e := range v.List(res, ref.Scope) {
-			if e.ID != ref.ID && resource.ScalarString(e.Record[r.Property]) == val {
-				return &errRule{rule: r}
-			}
+		if r.Rule == refused {
+			return r
 		}
 	}
 	return nil

@@ -38,11 +38,6 @@ func sessionOf(r *http.Request) string {
 	return ""
 }
 
-// errRule is a write a fixture rule refused.
-type errRule struct{ rule *rule }
-
-func (e *errRule) Error() string { return "refused by a " + e.rule.Kind + " rule" }
-
 // newEngine is the resource engine over the server's plan and runtime state.
 func (s *Server) newEngine(ids *resource.Sequences) *resource.Engine {
 	return resource.NewEngine(s.model, resource.Env{
@@ -55,7 +50,6 @@ func (s *Server) newEngine(ids *resource.Sequences) *resource.Engine {
 		Hash:    func(parts ...string) uint64 { return generate.Seed(append([]string{s.cfg.Seed}, parts...)...) },
 		Fits:    s.answerFits,
 		Example: s.recordExample,
-		Unique:  s.checkUnique,
 	}, ids)
 }
 
@@ -76,7 +70,7 @@ func (s *Server) fromState(x *exchange) *reply {
 	o := s.engine.Apply(resource.Request{
 		Op: x.op, Method: x.r.Method, Session: x.session, Path: x.params, Query: x.query,
 		Body: s.requestRecord(x), Caller: callerKey(x), Dynamic: dynamic,
-		Owner: func(res string, rec state.Record) error { return s.checkOwner(x, res, rec) },
+		Identity: identityFields(x),
 	})
 	return s.renderOutcome(x, o)
 }
@@ -135,9 +129,9 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 		rep.Source = SourceState + "+" + rep.Source
 		return rep
 	case resource.Refused:
-		var re *errRule
-		if errors.As(o.Err, &re) {
-			return s.ruleReply(x, re.rule)
+		var rf *resource.Refusal
+		if errors.As(o.Err, &rf) && s.ruleOf(rf.Rule) != nil {
+			return s.ruleReply(x, s.ruleOf(rf.Rule))
 		}
 	case resource.Full:
 		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+": reset the session (POST /__mock/reset) or raise the state limits"), SourceState)
@@ -145,6 +139,15 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 		return rep
 	}
 	return problemReply(newProblem(http.StatusInternalServerError, fmt.Sprint(o.Err)), SourceState)
+}
+
+// identityFields are the caller's identity as fixtures map its credential; nil when they do not
+// know it.
+func identityFields(x *exchange) map[string]any {
+	if x.identity == nil {
+		return nil
+	}
+	return x.identity.fields
 }
 
 // callerKey names a singleton's record: the caller's identity id, else a hash of the credential.

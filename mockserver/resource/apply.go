@@ -39,9 +39,6 @@ type Env struct {
 	Fits func(schema *openapi3.SchemaRef, v any) bool
 	// Example is the description's example of a shape's record (a private copy), or nil.
 	Example func(sh *Shape) map[string]any
-	// Unique refuses a record whose unique property another record has (fixture rules); nil
-	// refuses nothing.
-	Unique func(resource string, ref state.Ref, rec state.Record, v state.View) error
 }
 
 // Engine applies requests to the store, as the model says.
@@ -70,8 +67,9 @@ type Request struct {
 	Body    any    // the decoded request body (uploaded files as their URLs)
 	Caller  string // a singleton's key: the caller's identity id, or a hash of the credential; "" anonymous
 	Dynamic bool   // derive records nobody wrote from generated data, not the description's examples
-	// Owner refuses a write to a record that is not the caller's (fixture rules); nil allows all.
-	Owner func(resource string, rec state.Record) error
+	// Identity is the caller's identity (fixtures' identities: owner rules compare it); nil
+	// for a caller fixtures do not know.
+	Identity map[string]any
 }
 
 // Result is what a request did.
@@ -88,7 +86,7 @@ const (
 	NotFound               // no such record
 	Conflict               // the client's id is taken, and the operation documents 409
 	Full                   // Err: the store has no room
-	Refused                // Err: a fixture rule refused the write
+	Refused                // Err: the *Refusal of the fixture rule that refused the write
 	Failed                 // Err: anything else
 )
 
@@ -118,12 +116,6 @@ var (
 	errAbsent = errors.New("absent")
 	errTaken  = errors.New("id taken")
 )
-
-// refusal is an error of a fixture rule.
-type refusal struct{ err error }
-
-func (r refusal) Error() string { return r.err.Error() }
-func (r refusal) Unwrap() error { return r.err }
 
 // Apply does what the request does to the state.
 func (e *Engine) Apply(r Request) Outcome {
@@ -388,34 +380,14 @@ func (e *Engine) updateAll(r Request, b *Binding, sh *Shape, scope string) Outco
 	return Outcome{Result: Listed, Ref: state.Ref{Resource: b.Resource, Scope: scope}, Page: Page{Records: recs, Total: len(recs)}}
 }
 
-func (e *Engine) owner(r Request, resource string, rec state.Record) error {
-	if r.Owner == nil {
-		return nil
-	}
-	if err := r.Owner(resource, rec); err != nil {
-		return refusal{err}
-	}
-	return nil
-}
-
-func (e *Engine) unique(resource string, ref state.Ref, rec state.Record, v state.View) error {
-	if e.env.Unique == nil {
-		return nil
-	}
-	if err := e.env.Unique(resource, ref, rec, v); err != nil {
-		return refusal{err}
-	}
-	return nil
-}
-
 // failed maps a store error to the outcome.
 func (e *Engine) failed(ref state.Ref, err error) Outcome {
-	var rf refusal
+	var rf *Refusal
 	switch {
 	case errors.Is(err, errAbsent):
 		return Outcome{Result: NotFound, Ref: ref}
 	case errors.As(err, &rf):
-		return Outcome{Result: Refused, Ref: ref, Err: rf.err}
+		return Outcome{Result: Refused, Ref: ref, Err: rf}
 	case errors.Is(err, state.ErrFull):
 		return Outcome{Result: Full, Ref: ref, Err: err}
 	}

@@ -77,6 +77,8 @@ type Shape struct {
 type Model struct {
 	Bindings map[*spec.Operation]*Binding
 	Shapes   map[string]*Shape
+	// Rules are the fixtures' rules on records (empty until fixtures add theirs).
+	Rules []*Rule
 }
 
 // Prepare works out, once the shapes are final (fixtures applied), what every request needs

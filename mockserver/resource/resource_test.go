@@ -2,6 +2,7 @@ package resource_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -240,5 +241,31 @@ func TestMinItems(t *testing.T) {
 	o := s.do("featuredPets", http.MethodGet, nil, "", nil)
 	if o.Result != resource.Listed || len(o.Page.Records) != 2 || o.Page.Records[0]["name"] != "A" {
 		t.Errorf("a list of minItems 2 holding one pet: got %v %v, want A and one derived pet", o.Result, o.Page.Records)
+	}
+}
+
+func TestRules(t *testing.T) {
+	s := newShop(t)
+	unique := &resource.Rule{Kind: resource.RuleUnique, Resource: "pets", Property: "name"}
+	owner := &resource.Rule{Kind: resource.RuleOwner, Resource: "pets", Property: "status", IdentityField: "may"}
+	s.e.Model().Rules = []*resource.Rule{unique, owner}
+	s.do("createPet", http.MethodPost, nil, "", map[string]any{"id": int64(1), "name": "Rex", "status": "available"})
+	o := s.do("createPet", http.MethodPost, nil, "", map[string]any{"id": int64(2), "name": "Rex", "status": "available"})
+	var rf *resource.Refusal
+	if o.Result != resource.Refused || !errors.As(o.Err, &rf) || rf.Rule != unique {
+		t.Errorf("a second Rex: got %v %v, want refused by the unique rule", o.Result, o.Err)
+	}
+	patch := func(identity map[string]any) resource.Outcome {
+		return s.e.Apply(resource.Request{Op: s.ops["patchPet"], Method: http.MethodPatch, Path: map[string]string{"petId": "1"},
+			Body: map[string]any{"status": "sold"}, Identity: identity})
+	}
+	if o := patch(map[string]any{"may": "sold"}); o.Result != resource.Refused {
+		t.Errorf("a caller who may write sold pets patching an available one: got %v, want refused", o.Result)
+	}
+	if o := patch(map[string]any{"may": "available"}); o.Result != resource.Written {
+		t.Errorf("the owner: got %v, want written", o.Result)
+	}
+	if o := patch(nil); o.Result != resource.Written {
+		t.Errorf("a caller fixtures do not know: got %v, want written (the rule cannot tell)", o.Result)
 	}
 }
