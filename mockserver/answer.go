@@ -26,7 +26,15 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 	if schema == nil || schema.Value == nil {
 		return rec, ""
 	}
-	if inner, name := resource.Unwrap(schema); name != "" && rec[name] == nil { // {ssh_key: the record}
+	inner, name := resource.Unwrap(schema)
+	if b := s.model.Bindings[x.op]; b != nil && name == "" {
+		if sh := s.model.Shapes[b.Resource]; sh != nil && sh.Wrap != "" {
+			if p := resource.PropertySchema(schema.Value, sh.Wrap); p != nil && p.Value != nil && len(resource.Properties(p.Value)) > 1 {
+				inner, name = p, sh.Wrap // {knowledge_base: the record, database_status}
+			}
+		}
+	}
+	if _, already := rec[name].(map[string]any); name != "" && !already { // {ssh_key: the record}
 		in, warning := s.asDocumented(x, method, inner, rec, key)
 		if wrapped := s.wrapped(x, schema, name, in, key, nil); wrapped != nil {
 			return wrapped, warning

@@ -198,6 +198,7 @@ func Infer(docs []*spec.Document) *Model {
 		}
 	}
 	shapeAll(bindings, shapes)
+	wrappedByRequests(bindings, shapes)
 	// Second pass, now that record schemas are known: item POSTs that update, views, PUTs by
 	// body.
 	ops := make([]*spec.Operation, 0, len(bindings))
@@ -378,10 +379,10 @@ func opOrder(op *spec.Operation) string {
 
 // keyProperty finds the record property a path parameter names: the parameter's own name (in
 // any case: Twilio's {Sid} is sid), else its last word (GitHub's {issue_number} is the issue's
-// number, {petId} its id), else "id" — unless the parameter is a string "id" cannot hold
-// (GitHub's {org} names an organization by its login, not its integer id): then a string
-// property that names things (login, username, name, slug, key, handle). "" when the record
-// has none of them.
+// number, {petId} its id), else its name without "_id" (DigitalOcean's {namespace_id} is the
+// namespace), else "id" — unless the parameter is a string "id" cannot hold (GitHub's {org}
+// names an organization by its login, not its integer id): then a string property that names
+// things (login, username, name, slug, handle). "" when the record has none of them.
 func keyProperty(record *openapi3.Schema, param string, paramSchema *openapi3.SchemaRef) string {
 	props := objectProperties(record, 0)
 	names := make([]string, 0, len(props))
@@ -411,24 +412,30 @@ func keyProperty(record *openapi3.Schema, param string, paramSchema *openapi3.Sc
 		}
 		return ""
 	}
-	for _, want := range []string{param, last} {
-		if n := find(want); n != "" {
+	base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(param, "_id"), "Id"), "ID") // {namespace_id}: the namespace
+	for _, want := range []string{param, last, base} {
+		if n := find(want); n != "" && (want != base || base == param || takesText(props[n]) || !textualParam(paramSchema)) {
 			return n
 		}
 	}
 	id := find("id")
-	textual := paramSchema == nil || paramSchema.Value == nil || paramSchema.Value.Type.IsEmpty() || paramSchema.Value.Type.Includes("string")
+	textual := textualParam(paramSchema)
 	if id != "" && (!textual || takesText(props[id])) {
 		return id
 	}
 	if textual {
-		for _, want := range []string{"login", "username", "name", "slug", "key", "handle"} {
+		for _, want := range []string{"login", "username", "name", "slug", "handle"} {
 			if n := find(want); n != "" && takesText(props[n]) {
 				return n
 			}
 		}
 	}
 	return id
+}
+
+// textualParam reports whether a path parameter takes text (a string, or no type said).
+func textualParam(p *openapi3.SchemaRef) bool {
+	return p == nil || p.Value == nil || p.Value.Type.IsEmpty() || p.Value.Type.Includes("string")
 }
 
 // takesText reports whether a property holds strings.
@@ -444,4 +451,51 @@ func pathParam(op *spec.Operation, name string) *openapi3.SchemaRef {
 		}
 	}
 	return nil
+}
+
+// wrappedByRequests unwraps the records of resources whose answers wrap them beside scalar
+// fields ({knowledge_base: {...}, database_status}): where what the collection's create sends
+// names more of the inner object's properties than of the wrapper's, the inner object is the
+// record (Shape.Wrap the property holding it).
+func wrappedByRequests(bindings map[*spec.Operation]*Binding, shapes map[string]*Shape) {
+	for op, b := range bindings {
+		if b.Kind != Collection || op.Method != "POST" {
+			continue
+		}
+		sh := shapes[b.Resource]
+		if sh == nil || sh.Wrap != "" || sh.Schema == nil || sh.Schema.Value == nil {
+			continue
+		}
+		inner, name := looseEnvelope(sh.Schema)
+		sent := RequestSchema(op)
+		if name == "" || sent == nil || sent.Value == nil {
+			continue
+		}
+		if overlap(sent.Value, inner.Value) > overlap(sent.Value, sh.Schema.Value) {
+			sh.Schema, sh.Wrap, sh.KeyProperty = inner, name, ""
+			for iop, ib := range bindings {
+				if ib.Kind == Item && ib.Resource == b.Resource && sh.KeyProperty == "" {
+					sh.KeyProperty = keyProperty(inner.Value, ib.Key, pathParam(iop, ib.Key))
+				}
+			}
+			if sh.KeyProperty == "" && PropertySchema(inner.Value, "id") != nil {
+				sh.KeyProperty = "id"
+			}
+		}
+	}
+}
+
+// overlap counts the properties of a that b declares too (names compared loosely).
+func overlap(a, b *openapi3.Schema) int {
+	names := map[string]bool{}
+	for n := range objectProperties(b, 0) {
+		names[loose(n)] = true
+	}
+	n := 0
+	for name := range objectProperties(a, 0) {
+		if names[loose(name)] {
+			n++
+		}
+	}
+	return n
 }

@@ -429,3 +429,32 @@ func Unwrap(schema *openapi3.SchemaRef) (*openapi3.SchemaRef, string) {
 	}
 	return objectProperties(schema.Value, 0)[name], name
 }
+
+// looseEnvelope is the one property of an object schema that holds an object of several
+// properties, beside nothing but scalars (DigitalOcean's {knowledge_base: {...},
+// database_status: "…"}); "" when there is no such property. Whether it is an envelope the
+// requests decide (wrappedByRequests): a pet's {category: {...}, id, name} has the same shape.
+func looseEnvelope(schema *openapi3.SchemaRef) (*openapi3.SchemaRef, string) {
+	if schema == nil || schema.Value == nil {
+		return nil, ""
+	}
+	props := objectProperties(schema.Value, 0)
+	var name string
+	for n, p := range props {
+		switch {
+		case p == nil || p.Value == nil:
+		case isObject(p, 0) && len(objectProperties(p.Value, 0)) > 1:
+			if name != "" {
+				return nil, ""
+			}
+			name = n
+		case envelopeSiblings[n]:
+		case p.Value.Type.Includes("object") || p.Value.Type.Includes("array"):
+			return nil, ""
+		}
+	}
+	if name == "" {
+		return nil, ""
+	}
+	return props[name], name
+}
