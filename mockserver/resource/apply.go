@@ -98,9 +98,44 @@ type Outcome struct {
 	Ref      state.Ref
 	Record   state.Record // the store's own when Memo is set: not to be changed
 	Memo     *state.Memo
-	Derived  bool
 	Page     Page
 	Err      error
+	// Derived marks a read of records nobody wrote (derived from the seed and their ids):
+	// Record or Page is made by Resolve, so that a server remembering the answer need not.
+	Derived bool
+	pend    pending
+}
+
+// pending is what Resolve needs to make a derived record or page (a value, not a closure: a
+// read answered from what the server remembers allocates nothing for it).
+type pending struct {
+	e      *Engine
+	r      Request
+	b      *Binding
+	sh     *Shape
+	key    any
+	list   bool
+	filter map[string]any
+	pg     paging
+}
+
+// Resolve is the outcome with its derived record or page made (see Derived); o itself when it
+// has nothing to make. Making is deterministic: the same request resolves to the same records.
+func (o Outcome) Resolve() Outcome {
+	p := o.pend
+	if p.e == nil {
+		return o
+	}
+	out := Outcome{Result: o.Result, Resource: o.Resource, Shape: o.Shape, Ref: o.Ref, Derived: true}
+	switch {
+	case p.list:
+		out.Page = p.e.derivedPage(p.r, p.sh, o.Ref.Scope, p.filter, p.pg)
+	default:
+		if out.Record = p.e.derived(p.r, p.b, p.sh, o.Ref, p.key); out.Record == nil {
+			out.Result = NotFound // the schema makes no object
+		}
+	}
+	return out
 }
 
 // Page is one page of a list.
@@ -163,8 +198,8 @@ func (e *Engine) item(r Request, b *Binding, sh *Shape, ref state.Ref, method st
 		if rec, memo, ok := st.Peek(r.Session, ref); ok {
 			return Outcome{Result: Found, Ref: ref, Record: rec, Memo: memo}
 		}
-		if rec, ok := e.derive(r, b, sh, ref); ok {
-			return Outcome{Result: Found, Ref: ref, Record: rec, Derived: true}
+		if key, ok := e.derivable(r, b, sh, ref); ok {
+			return Outcome{Result: Found, Ref: ref, Derived: true, pend: pending{e: e, r: r, b: b, sh: sh, key: key}}
 		}
 		return Outcome{Result: NotFound, Ref: ref}
 	case http.MethodDelete:
@@ -472,31 +507,48 @@ func (e *Engine) scoped(r Request, b *Binding, sh *Shape, rec state.Record) {
 	}
 }
 
-// derive is the record nobody wrote under ref, as every read, update and delete of it sees it:
-// the description's example of the record (unless the client asked for dynamic data), else
-// data generated from the record schema for this id, with the id as its key. There is none
-// for a closed resource, a record the session deleted, or an id the key property cannot hold.
+// derive is the record nobody wrote under ref, as every read, update and delete of it sees it
+// (derivable, then derived).
 func (e *Engine) derive(r Request, b *Binding, sh *Shape, ref state.Ref) (state.Record, bool) {
+	key, ok := e.derivable(r, b, sh, ref)
+	if !ok {
+		return nil, false
+	}
+	rec := e.derived(r, b, sh, ref, key)
+	return rec, rec != nil
+}
+
+// derivable reports whether a record nobody wrote stands under ref, and its key: there is none
+// for a closed resource, a record the session deleted, or an id the key property cannot hold
+// where the operation documents a 404.
+func (e *Engine) derivable(r Request, b *Binding, sh *Shape, ref state.Ref) (key any, ok bool) {
 	if sh.Closed || sh.Schema == nil || e.env.Store.Deleted(r.Session, ref) {
 		return nil, false
 	}
-	var key any
 	if sh.KeyProperty != "" {
-		v, ok := e.keyValue(sh, ref.ID)
-		if !ok && b.Kind != Singleton && r.Op != nil && spec.CodeKey(r.Op.Op.Responses, http.StatusNotFound) != "" {
+		v, fits := e.keyValue(sh, ref.ID)
+		if !fits && b.Kind != Singleton && r.Op != nil && spec.CodeKey(r.Op.Op.Responses, http.StatusNotFound) != "" {
 			return nil, false // "abc" can be no pet's id: the documented 404
 		}
 		key = v // else the key is what the example or generation made it (a singleton's: its caller's id where it fits)
 	}
+	return key, true
+}
+
+// derived is the record nobody wrote under ref: the description's example of the record
+// (unless the client asked for dynamic data), else data generated from the record schema for
+// this id, with key as its key and the enclosing path parameters it names. nil when the schema
+// makes no object.
+func (e *Engine) derived(r Request, b *Binding, sh *Shape, ref state.Ref, key any) state.Record {
 	base := e.base(r.Dynamic, sh, ref)
 	if base == nil {
-		return nil, false
+		return nil
 	}
 	if key != nil {
 		base[sh.KeyProperty] = key
 	}
 	e.scoped(r, b, sh, base)
-	return base, true
+	return base
 }
 
 // base is what a record nobody wrote looks like, before its key is set.
@@ -609,6 +661,10 @@ func (e *Engine) keyValue(sh *Shape, id string) (any, bool) {
 	}
 	if p.Value == nil {
 		return v, true
+	}
+	if p == sh.keySch && sh.plainKey {
+		_, isString := v.(string)
+		return v, isString == sh.keySch.Value.Type.Is("string") // "abc" is no integer id; 7 fits
 	}
 	return v, e.env.Fits(p, v)
 }

@@ -29,8 +29,28 @@ func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
 	entries := e.env.Store.List(r.Session, b.Resource, scope)
 	filter := e.filterOf(r, sh)
 	pg := pagingOf(r.Op)
-	var recs []state.Record
+	ref := state.Ref{Resource: b.Resource, Scope: scope}
 	if len(entries) == 0 && !sh.Closed && sh.Schema != nil {
+		return Outcome{Result: Listed, Ref: ref, Derived: true, pend: pending{e: e, r: r, b: b, sh: sh, list: true, filter: filter, pg: pg}}
+	}
+	var recs []state.Record
+	for _, en := range entries {
+		if matches(en.Record, filter) {
+			recs = append(recs, en.Record)
+		}
+	}
+	page := pg.cut(r.Query, recs, sh.KeyProperty)
+	if len(page.Records) < pg.min && !sh.Closed && sh.Schema != nil {
+		page.Records = e.padded(r, sh, scope, page.Records, pg.min)
+	}
+	return Outcome{Result: Listed, Ref: ref, Page: page}
+}
+
+// derivedPage is the page of a collection nobody wrote: records derived as their item reads
+// derive them, as many as a page shows (at most derivedList, at least minItems).
+func (e *Engine) derivedPage(r Request, sh *Shape, scope string, filter map[string]any, pg paging) Page {
+	var recs []state.Record
+	{
 		n := derivedList
 		if pg.limitDefault > 0 && pg.limitDefault < n {
 			n = pg.limitDefault
@@ -40,24 +60,17 @@ func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
 			n = min(n, pg.max)
 		}
 		for i := 1; i <= n; i++ {
-			id := e.idFor(sh, "derived", "", b.Resource, scope, int64(i))
-			ref := state.Ref{Resource: b.Resource, Scope: scope, ID: id}
-			if rec, ok := e.derive(r, &Binding{Kind: Item}, sh, ref); ok && matches(rec, filter) {
+			id := e.idFor(sh, "derived", "", sh.Name, scope, int64(i))
+			if rec, ok := e.derive(r, &Binding{Kind: Item}, sh, state.Ref{Resource: sh.Name, Scope: scope, ID: id}); ok && matches(rec, filter) {
 				recs = append(recs, rec)
-			}
-		}
-	} else {
-		for _, en := range entries {
-			if matches(en.Record, filter) {
-				recs = append(recs, en.Record)
 			}
 		}
 	}
 	page := pg.cut(r.Query, recs, sh.KeyProperty)
-	if len(page.Records) < pg.min && !sh.Closed && sh.Schema != nil {
+	if len(page.Records) < pg.min {
 		page.Records = e.padded(r, sh, scope, page.Records, pg.min)
 	}
-	return Outcome{Result: Listed, Ref: state.Ref{Resource: b.Resource, Scope: scope}, Page: page}
+	return page
 }
 
 // padded fills a page to the list's minItems with derived records of ids it does not hold:

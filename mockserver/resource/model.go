@@ -69,6 +69,7 @@ type Shape struct {
 	times      []timeProp
 	ids        idStyle
 	keySch     *openapi3.SchemaRef // the key property's schema
+	plainKey   bool                // keySch is a bare string or integer type: a typed id fits it
 	looseNames map[string]string   // loose(name) → the record property
 	keyParam   *openapi3.SchemaRef // the item path parameter's schema
 }
@@ -90,6 +91,7 @@ func (m *Model) Prepare() {
 		if sh.Schema != nil && sh.Schema.Value != nil && sh.KeyProperty != "" {
 			sh.keySch = PropertySchema(sh.Schema.Value, sh.KeyProperty)
 		}
+		sh.plainKey = plainKey(sh.keySch)
 		sh.ids = idStyleOf(sh)
 		sh.looseNames = map[string]string{}
 		if sh.Schema != nil && sh.Schema.Value != nil {
@@ -498,4 +500,18 @@ func overlap(a, b *openapi3.Schema) int {
 		}
 	}
 	return n
+}
+
+// plainKey reports whether a key schema says nothing but its type (string or integer): no
+// format, pattern, bounds, enum or nullability that a typed id would have to be checked
+// against.
+func plainKey(s *openapi3.SchemaRef) bool {
+	if s == nil || s.Value == nil {
+		return false
+	}
+	v := s.Value
+	typed := v.Type.Is("string") || v.Type.Is("integer")
+	return typed && (v.Format == "" || v.Type.Is("integer") && v.Format == "int64") && v.Pattern == "" && v.Min == nil && v.Max == nil && v.MinLength == 0 &&
+		v.MaxLength == nil && len(v.Enum) == 0 && v.Const == nil && !v.Nullable && len(v.AllOf) == 0 && len(v.AnyOf) == 0 &&
+		len(v.OneOf) == 0 && v.Not == nil && v.MultipleOf == nil
 }

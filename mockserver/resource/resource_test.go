@@ -54,7 +54,7 @@ func newEngine(t *testing.T, file string) *shop {
 
 func (s *shop) do(op, method string, path map[string]string, query string, body any) resource.Outcome {
 	q, _ := url.ParseQuery(query)
-	return s.e.Apply(resource.Request{Op: s.ops[op], Method: method, Path: path, Query: q, Body: body})
+	return s.e.Apply(resource.Request{Op: s.ops[op], Method: method, Path: path, Query: q, Body: body}).Resolve()
 }
 
 func TestInfer(t *testing.T) {
