@@ -215,18 +215,18 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 	rep.MediaType, rep.HasBody = send, true
 	if o.Memo != nil { // one stored record, read as it is
 		k := encodingKey{media, send}
-		if raw, ok := o.Memo.Load(k); ok {
-			rep.Raw = raw.([]byte)
-			if w, ok := o.Memo.Load(warningKey{media}); ok {
-				rep.Header.Set(HeaderWarning, w.(string))
+		if v, ok := o.Memo.Load(k); ok {
+			enc := v.(encoded)
+			rep.Raw = enc.raw
+			if enc.warning != "" {
+				rep.Header.Set(HeaderWarning, enc.warning)
 			}
 			return rep
 		}
 		body, warning := s.documentedRecord(x, media.Schema, o.Record)
 		rep.Raw = encodeBody(send, body)
-		o.Memo.Store(k, rep.Raw)
+		o.Memo.Store(k, encoded{rep.Raw, warning})
 		if warning != "" {
-			o.Memo.Store(warningKey{media}, warning)
 			rep.Header.Set(HeaderWarning, warning)
 		}
 		return rep
@@ -266,8 +266,12 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 	return rep
 }
 
-// warningKey names, in a record's memo, the warning its answer under a media type carries.
-type warningKey struct{ media *openapi3.MediaType }
+// encoded is a record's answer under an encodingKey, as its memo remembers it: the bytes and
+// the warning they carry (one entry: a memo holds one thing).
+type encoded struct {
+	raw     []byte
+	warning string
+}
 
 // documentedRecord is one record as schema documents it, writeOnly fields left out
 // (answer.go).
