@@ -203,7 +203,7 @@ func (e *Engine) item(r Request, b *Binding, sh *Shape, ref state.Ref, method st
 		}
 		return Outcome{Result: NotFound, Ref: ref}
 	case http.MethodDelete:
-		derived, canDerive := e.derive(r, b, sh, ref)
+		derived, canDerive := e.deriveAbsent(r, b, sh, ref)
 		var gone state.Record
 		stored := false
 		_, err := st.Update(r.Session, ref, func(cur state.Record, exists bool, _ state.View) (state.Record, error) {
@@ -240,7 +240,7 @@ func (e *Engine) item(r Request, b *Binding, sh *Shape, ref state.Ref, method st
 		var derived state.Record
 		canDerive := false
 		if merge {
-			derived, canDerive = e.derive(r, b, sh, ref)
+			derived, canDerive = e.deriveAbsent(r, b, sh, ref)
 		}
 		key := e.recordKey(r, b, sh, ref, patch)
 		rec, err := st.Update(r.Session, ref, func(cur state.Record, exists bool, v state.View) (state.Record, error) {
@@ -516,6 +516,15 @@ func (e *Engine) derive(r Request, b *Binding, sh *Shape, ref state.Ref) (state.
 	}
 	rec := e.derived(r, b, sh, ref, key)
 	return rec, rec != nil
+}
+
+// deriveAbsent is derive for a write: nothing (and no generation) when the session holds the
+// record. The write checks again under the store's lock, where a record stored meanwhile wins.
+func (e *Engine) deriveAbsent(r Request, b *Binding, sh *Shape, ref state.Ref) (state.Record, bool) {
+	if _, _, stored := e.env.Store.Peek(r.Session, ref); stored {
+		return nil, false
+	}
+	return e.derive(r, b, sh, ref)
 }
 
 // derivable reports whether a record nobody wrote stands under ref, and its key: there is none
