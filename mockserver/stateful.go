@@ -138,7 +138,9 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 		rep.Header.Set(HeaderWarning, "507 is not documented by this operation: the mock's state is full")
 		return rep
 	}
-	return problemReply(newProblem(http.StatusInternalServerError, fmt.Sprint(o.Err)), SourceState)
+	rep := problemReply(newProblem(http.StatusInternalServerError, fmt.Sprint(o.Err)), SourceState)
+	rep.Header.Set(HeaderWarning, "the mock's state failed this write; the status is the mock's, not the description's")
+	return rep
 }
 
 // identityFields are the caller's identity as fixtures map its credential; nil when they do not
