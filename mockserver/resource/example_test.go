@@ -23,11 +23,13 @@ func ExampleEngine_Apply() {
 	}
 	gen := generate.New(generate.Options{OpenAPIVersion: docs[0].Doc.OpenAPI})
 	engine := resource.NewEngine(resource.Infer(docs), resource.Env{
-		Store:    state.New(state.Limits{}, nil),
-		Now:      func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
-		Generate: func(_ *spec.Document, s *openapi3.SchemaRef, seed uint64) any { return gen.Value(s, seed, generate.Response) },
-		Hash:     func(parts ...string) uint64 { return generate.Seed(parts...) },
-		Fits:     func(s *openapi3.SchemaRef, v any) bool { return s.Value.VisitJSON(v) == nil },
+		Store: state.New(state.Limits{}, nil),
+		Now:   func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+		Generate: func(_ *spec.Document, s *openapi3.SchemaRef, seed uint64) any {
+			return gen.Value(s, seed, generate.Response)
+		},
+		Hash: func(parts ...string) uint64 { return generate.Seed(parts...) },
+		Fits: func(s *openapi3.SchemaRef, v any) bool { return s.Value.VisitJSON(v) == nil },
 	}, new(resource.Sequences))
 	ops := map[string]*spec.Operation{}
 	for _, op := range docs[0].Ops {
