@@ -28,6 +28,13 @@
 #   PRISM_DIR=DIR          reuse a Prism installed earlier with npm install --prefix DIR
 #   RESULTS=FILE           where the Markdown goes
 #   KEEP_TMP=1             keep the scratch directory (server logs, raw wrk output)
+#
+# Go servers run with GODEBUG=gctrace=1 (added to any GODEBUG of the caller's): the "GC CPU"
+# column is the CPU the collector's cycles took during the measured run (the "ms cpu" figures of
+# runtime's trace lines: assists, background and idle marking, the stop-the-world phases) as a
+# share of the server's own CPU (/proc/PID/stat) in that time. A mix may have a setup file,
+# bench/mixes/MIX.setup: requests sent once to each fresh server before its warm-up (the record
+# a read mix reads), one "METHOD PATH [JSON BODY]" a line.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,7 +93,7 @@ PRISM=$PRISM_DIR/node_modules/.bin/prism
 MOCKSERVER=$TMP/mockserver
 HELLO=$TMP/hello
 READY=$TMP/ready
-ROWS=$TMP/rows.tsv    # mix server statuses rps p50 p99 errors rss startup note
+ROWS=$TMP/rows.tsv    # mix server statuses rps p50 p99 errors rss startup other paced(rps p50 p99 errors) gc
 CMDS=$TMP/commands.txt
 NOTES=$TMP/notes.txt
 : >"$ROWS"
@@ -292,7 +299,11 @@ start_server() {
 		sed "s#$TMP#\$TMP#g; s#$CORPUS#\$CORPUS#g; s#$REPO#\$REPO#g; s#-p $PORT#-p PORT#; s#--port $PORT#--port PORT#; s#-port $PORT#-port PORT#" >>"$CMDS.all"
 	awk '!seen[$0]++' "$CMDS.all" >"$CMDS"
 	t0=$(now_ms)
-	(cd "$CWD" && exec "${CMD[@]}") >"$SERVER_LOG" 2>&1 &
+	(
+		cd "$CWD"
+		[[ $server == prism* ]] || export GODEBUG=${GODEBUG:+$GODEBUG,}gctrace=1
+		exec "${CMD[@]}"
+	) >"$SERVER_LOG" 2>&1 &
 	PID=$!
 	STARTED+=("$PID")
 	# One process polls every 20 ms (bench/ready): a curl started every 20 ms would take CPU
@@ -424,18 +435,46 @@ run_wrk() {
 	forget "$pid"
 }
 
+# gc_lines: the runtime's gctrace lines in the server's log so far (the log lines of the server
+# share the file; each trace line is written whole).
+gc_lines() { grep -ao 'gc [0-9]* @[0-9.]*s [0-9]*%: .* ms cpu' "$SERVER_LOG" || true; }
+
 # measure MIX OUT: one measured wrk run into OUT.txt; sets OTHER, the CPU the rest of the machine
-# (not the server, not wrk) took meanwhile, in % of both cores.
+# (not the server, not wrk) took meanwhile, in % of both cores, and GCCPU, the collector's share
+# of the server's CPU during the run ("-" for a server without gctrace).
 measure() {
-	local mix=$1 out=$2 t0 b0 s0 w0
+	local mix=$1 out=$2 t0 b0 s0 s1 w0 g0
 	wait_quiet
 	children_cpu
+	g0=$(gc_lines | wc -l)
 	t0=$(now_ms) b0=$(cpu_busy) s0=$(proc_cpu "$PID") w0=$CHILD_CPU
 	run_wrk -d"${DURATION}s" --latency -s "$BENCH_DIR/mixes/$mix.lua" "http://127.0.0.1:$PORT" >"$out.txt"
 	children_cpu
-	OTHER=$(awk -v b="$(($(cpu_busy) - b0))" -v s="$(($(proc_cpu "$PID") - s0))" -v w0="$w0" -v w1="$CHILD_CPU" \
+	s1=$(proc_cpu "$PID")
+	OTHER=$(awk -v b="$(($(cpu_busy) - b0))" -v s="$((s1 - s0))" -v w0="$w0" -v w1="$CHILD_CPU" \
 		-v hz="$CLK_TCK" -v ms="$(($(now_ms) - t0))" -v n="$NPROC" \
 		'BEGIN { o = ((b - s) / hz - (w1 - w0)) / (ms / 1000 * n) * 100; if (o < 0) o = 0; printf "%.0f", o }')
+	GCCPU=-
+	if [[ $SERVER_NAME != prism* ]]; then
+		# "0.037+0.45/4.5/9.1+0.009 ms cpu": every figure is CPU time of the cycle.
+		GCCPU=$(gc_lines | tail -n +$((g0 + 1)) | awk -v s="$((s1 - s0))" -v hz="$CLK_TCK" '
+			{ sub(/ ms cpu$/, ""); sub(/.* ms clock, /, ""); n = split($0, f, /[+\/]/); for (i = 1; i <= n; i++) ms += f[i] }
+			END { if (s > 0) printf "%.1f%%", ms / (s * 1000 / hz) * 100; else print "-" }')
+	fi
+}
+
+# mix_setup MIX: the requests of bench/mixes/MIX.setup, sent once to the fresh server; sets
+# SETUP to their statuses ("" without a setup file).
+mix_setup() {
+	local f=$BENCH_DIR/mixes/$1.setup method path body code
+	SETUP=""
+	[[ -f $f ]] || return 0
+	while read -r method path body; do
+		[[ -z $method || $method == \#* ]] && continue
+		code=$(curl -s -o /dev/null -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+			-H 'Accept: application/json' ${body:+--data "$body"} "http://127.0.0.1:$PORT$path" || echo 000)
+		SETUP+="${SETUP:+,}$method $path→$code"
+	done <"$f"
 }
 
 # wrk_row FILE: "rps<TAB>p50<TAB>p99<TAB>socket errors" from a wrk --latency output.
@@ -471,8 +510,11 @@ run_mix() {
 			printf '%s\t%s\t-\t-\t-\t-\t-\t%s\t%s\t-\n' "$mix" "$server" "$START_RSS" "$STARTUP" >>"$ROWS"
 			return
 		fi
+		SERVER_NAME=$server
+		mix_setup "$mix"
 		run_wrk -d"${WARMUP}s" -s "$out.probe.lua" "http://127.0.0.1:$PORT" >"$out.$try.warmup.txt"
 		statuses=$(awk '/^STATUSES/ {print $2}' "$out.$try.warmup.txt")
+		[[ -n $SETUP ]] && statuses="$statuses (setup: $SETUP)"
 		if [[ $server == mockserver* && ! -s $TMP/bodybytes-$mix ]]; then
 			awk '/^BODYBYTES/ {print $2}' "$out.$try.warmup.txt" >"$TMP/bodybytes-$mix"
 		fi
@@ -484,11 +526,11 @@ run_mix() {
 			run_wrk -d"${DURATION}s" --latency -s "$out.paced.lua" "http://127.0.0.1:$PORT" -- "$PACED_RATE" "$CONNECTIONS" >"$out.$try.paced.txt"
 			paced=$(wrk_row "$out.$try.paced.txt")
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s\n' "$mix" "$server" "${statuses:-none}" "$(wrk_row "$out.$try.txt")" \
-			"$(peak_rss_mb "$PID")" "$STARTUP" "$OTHER" "$paced" >"$out.$try.row"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%s\t%s\n' "$mix" "$server" "${statuses:-none}" "$(wrk_row "$out.$try.txt")" \
+			"$(peak_rss_mb "$PID")" "$STARTUP" "$OTHER" "$paced" "$GCCPU" >"$out.$try.row"
 		stop_server
 		printf '  %-22s %-17s start-up %6s ms  %s\n' "$mix" "$server" "$STARTUP" \
-			"$(awk -F'\t' '{ printf "%-16s %6s req/s  p50 %7s ms  p99 %7s ms  errors %s  RSS %s MB  other CPU %s", $3, $4, $5, $6, $7, $8, $10 }' "$out.$try.row")" >&2
+			"$(awk -F'\t' '{ printf "%-16s %6s req/s  p50 %7s ms  p99 %7s ms  errors %s  RSS %s MB  GC %s  other CPU %s", $3, $4, $5, $6, $7, $8, $15, $10 }' "$out.$try.row")" >&2
 		if ((OTHER < best_other)); then
 			best=$out.$try.row best_other=$OTHER
 		fi
@@ -512,7 +554,7 @@ bench_server() {
 # ---------------------------------------------------------------------------------------------
 
 # row MIX SERVER FIELD: one field of the results (3 statuses, 4 rps, 5 p50, 6 p99, 7 errors,
-# 8 rss, 9 start-up, 10 other CPU; the paced run: 11 rps, 12 p50, 13 p99, 14 errors).
+# 8 rss, 9 start-up, 10 other CPU; the paced run: 11 rps, 12 p50, 13 p99, 14 errors; 15 GC CPU).
 row() { awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $2 == s { print $f }' "$ROWS"; }
 
 ratio() {
@@ -530,14 +572,14 @@ fmt_startup() {
 # results_table: the side-by-side table, as Markdown.
 results_table() {
 	local mix server
-	echo "| mix | server | statuses (warm-up) | req/s | p50 ms | p99 ms | socket errors | peak RSS MB | start-up | other CPU |"
-	echo "|---|---|---|---:|---:|---:|---:|---:|---|---:|"
+	echo "| mix | server | statuses (warm-up) | req/s | p50 ms | p99 ms | socket errors | peak RSS MB | GC CPU | start-up | other CPU |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|"
 	for mix in $SELECTED; do
 		for server in $SERVERS; do
 			[[ -n $(row "$mix" "$server" 2) ]] || continue
-			printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mix" "$server" "$(row "$mix" "$server" 3)" \
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mix" "$server" "$(row "$mix" "$server" 3)" \
 				"$(row "$mix" "$server" 4)" "$(row "$mix" "$server" 5)" "$(row "$mix" "$server" 6)" \
-				"$(row "$mix" "$server" 7)" "$(row "$mix" "$server" 8)" "$(fmt_startup "$(row "$mix" "$server" 9)")" \
+				"$(row "$mix" "$server" 7)" "$(row "$mix" "$server" 8)" "$(row "$mix" "$server" 15)" "$(fmt_startup "$(row "$mix" "$server" 9)")" \
 				"$(row "$mix" "$server" 10)"
 		done
 	done
@@ -635,7 +677,9 @@ report() {
 		echo
 		echo "Each row is a fresh start of the server. Start-up: from exec to the first HTTP answer (polled"
 		echo "every 20 ms). Peak RSS: VmHWM of the server process (and children) at the end of the mix."
-		echo "Statuses: what the warm-up's requests were answered, status×count."
+		echo "Statuses: what the warm-up's requests were answered, status×count (and, for a mix with a setup"
+		echo "file, what its setup requests got). GC CPU: the collector's share of the server's CPU during the"
+		echo "measured run (from GODEBUG=gctrace=1; Prism: —)."
 		echo "Other CPU: what the rest of the machine (not the server, not wrk) used during the measured"
 		echo "run, as a share of both cores; more than a few % means someone else's work skewed that row."
 		echo

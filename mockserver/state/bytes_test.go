@@ -29,16 +29,23 @@ func checkAccounts(t *testing.T, s *Store) {
 		var sn int
 		var sb int64
 		for _, ov := range ss.colls {
-			for id, sl := range ov.slots {
+			for i, sl := range ov.slots {
 				sn++
 				sb += sl.size
-				want := slotSize(id)
-				if sl.rec != nil {
-					_, m := sized(sl.rec)
-					want += m
+				id := string(sl.idBytes())
+				want := tombSize(len(id))
+				switch {
+				case sl.boxed:
+					want += estimate(ov.boxed[int32(i)])
+				case !sl.tomb:
+					_, text, _ := encodedLen(ov.record(int32(i)))
+					want = encSize(len(sl.enc), text)
 				}
 				if sl.size != want {
 					t.Errorf("session %q slot %s: size %d, want %d", ss.name, id, sl.size, want)
+				}
+				if ov.find(id) != int32(i) {
+					t.Errorf("session %q slot %s: the index finds slot %d, not %d", ss.name, id, ov.find(id), i)
 				}
 			}
 		}

@@ -1,34 +1,104 @@
 package state
 
+import "hash/maphash"
+
 // Reads and writes of one session's overlay over the seeds. The caller holds the
 // session's lock; ss may be nil for reads: the seeds alone.
+//
+// An overlay holds its entries in one slice of slots found through a map from the hash of
+// their IDs, and each record encoded in one []byte (codec.go): its only pointers are one a
+// record, to memory the collector need not scan, so the number of records stored costs
+// the collector little. Reads decode private copies (Peek keeps the copies it makes in the
+// hot cache, hot.go).
 
-// slot is one overlay entry.
+// slot is one overlay entry: a record, or a tombstone (hiding the record of the same ID).
+// Slots are never removed from their overlay (a deleted record leaves a tombstone, so that
+// Deleted can tell it from one that never existed), so a slot's index names it for good.
 type slot struct {
-	rec  Record // nil: a tombstone, hiding the record of the same ID
-	memo *Memo  // belongs to rec: every write stores a new one
+	enc   []byte // the ID's bytes, then the record's encoding; the ID alone for a tombstone or a boxed record
+	idLen int32
+	next  int32 // the next slot whose ID has the same hash, or -1
 	// seq numbers the record's creation in the session (0 for a tombstone): the
 	// session's records are listed after the seeds in seq order, unless inPlace.
 	seq uint64
+	// ver names this version of the record: every write takes a new one from its session
+	// (0 for a tombstone). Peek's decoded copies and memos are kept by version.
+	ver  uint64
+	size int64 // the entry's estimated bytes (size.go)
+	tomb bool
 	// inPlace is set on a record that replaced a seed of the same ID without deleting it
 	// first: it is listed in the seed's place (among the creations if the store reading it
 	// has no such seed: a reload dropped it).
 	inPlace bool
-	size    int64 // the entry's estimated bytes: slotSize(id) plus the record's
+	boxed   bool // the record is in overlay.boxed: it holds a value the encoding does not know
 }
 
-// orderEnt is one creation in a collection. It is stale once the slot of that ID no
-// longer holds a live record with the same seq (deleted, or deleted and re-created).
+func (sl *slot) idBytes() []byte { return sl.enc[:sl.idLen] }
+
+// orderEnt is one creation in a collection. It is stale once its slot no longer holds a
+// live record with the same seq (deleted, or deleted and re-created).
 type orderEnt struct {
-	id  string
-	seq uint64
+	slot int32
+	seq  uint64
 }
 
 // overlay is one session's writes to one collection.
 type overlay struct {
-	slots map[string]*slot
+	id    uint64 // names the overlay in the hot cache: unique in its table
+	seed  maphash.Seed
+	index map[uint64]int32 // the hash of an ID → its slot (the first of its chain)
+	slots []slot
 	order []orderEnt // creations, oldest first, possibly with stale entries
 	live  int        // slots holding a record: the entries of order that are not stale
+	// boxed holds, by slot, the records the encoding does not know how to keep (a value of
+	// a type other than JSON's): kept as they are, copied on the way in and out.
+	boxed map[int32]Record
+}
+
+func (t *table) newOverlay() *overlay {
+	return &overlay{id: t.overlays.Add(1), seed: maphash.MakeSeed(), index: map[uint64]int32{}}
+}
+
+// find returns the slot of id, or -1.
+func (ov *overlay) find(id string) int32 {
+	if ov == nil {
+		return -1
+	}
+	i, ok := ov.index[maphash.String(ov.seed, id)]
+	if !ok {
+		return -1
+	}
+	for ; i >= 0; i = ov.slots[i].next {
+		if string(ov.slots[i].idBytes()) == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// add appends a tombstone slot for id (which has none) and returns it.
+func (ov *overlay) add(id string) int32 {
+	h := maphash.String(ov.seed, id)
+	next, ok := ov.index[h]
+	if !ok {
+		next = -1
+	}
+	i := int32(len(ov.slots))
+	ov.slots = append(ov.slots, slot{enc: []byte(id), idLen: int32(len(id)), next: next, tomb: true, size: tombSize(len(id))})
+	ov.index[h] = i
+	return i
+}
+
+// record returns a private copy of slot i's record; nil for a tombstone.
+func (ov *overlay) record(i int32) Record {
+	sl := &ov.slots[i]
+	switch {
+	case sl.tomb:
+		return nil
+	case sl.boxed:
+		return copyRecord(ov.boxed[i])
+	}
+	return decodeRecord(sl.enc[sl.idLen:])
 }
 
 func (s *Store) isSeed(k collKey, id string) bool {
@@ -40,26 +110,64 @@ func (s *Store) isSeed(k collKey, id string) bool {
 	return ok
 }
 
-func (ss *session) slot(k collKey, id string) *slot {
+// find returns the session's overlay of k and the slot of id in it (nil, -1 when none).
+func (ss *session) find(k collKey, id string) (*overlay, int32) {
 	if ss == nil {
-		return nil
+		return nil, -1
 	}
-	if ov := ss.colls[k]; ov != nil {
-		return ov.slots[id]
-	}
-	return nil
+	ov := ss.colls[k]
+	return ov, ov.find(id)
 }
 
-// get returns the stored record (not a copy).
-func (s *Store) get(ss *session, k collKey, id string) (Record, bool) {
-	rec, _, ok := s.peek(ss, k, id)
-	return rec, ok
+// read returns a private copy of the record as the session sees it.
+func (s *Store) read(ss *session, k collKey, id string) (Record, bool) {
+	ov, i := ss.find(k, id)
+	return s.readAt(ov, i, k, id)
 }
 
-// peek returns the stored record (not a copy) and its memo.
+// readAt is read of the slot find found (ov, i; i < 0: none).
+func (s *Store) readAt(ov *overlay, i int32, k collKey, id string) (Record, bool) {
+	if i >= 0 {
+		rec := ov.record(i)
+		return rec, rec != nil
+	}
+	if sc := s.seeds[k]; sc != nil {
+		if rec, ok := sc.recs[id]; ok {
+			return copyRecord(rec), true
+		}
+	}
+	return nil, false
+}
+
+// peek returns the record as the session sees it, shared, and its memo. It takes the
+// session's lock for reading (ss may be nil) and decodes after releasing it: a slot's bytes
+// never change.
 func (s *Store) peek(ss *session, k collKey, id string) (Record, *Memo, bool) {
-	if sl := ss.slot(k, id); sl != nil {
-		return sl.rec, sl.memo, sl.rec != nil
+	if ss != nil {
+		ss.mu.RLock()
+		ov, i := ss.find(k, id)
+		var sl slot
+		var boxed Record
+		if i >= 0 {
+			sl = ov.slots[i]
+			boxed = ov.boxed[i]
+		}
+		ss.mu.RUnlock()
+		if i >= 0 {
+			if sl.tomb {
+				return nil, nil, false
+			}
+			key := hotKey{ov.id, sl.ver}
+			if e, ok := s.t.hot.get(key); ok {
+				return e.rec, e.memo, true
+			}
+			rec := boxed
+			if !sl.boxed {
+				rec = decodeRecord(sl.enc[sl.idLen:])
+			}
+			e := s.t.hot.add(key, &hotEntry{rec: rec, memo: new(Memo), size: estimate(rec)})
+			return e.rec, e.memo, true
+		}
 	}
 	if sc := s.seeds[k]; sc != nil {
 		if rec, ok := sc.recs[id]; ok {
@@ -69,7 +177,7 @@ func (s *Store) peek(ss *session, k collKey, id string) (Record, *Memo, bool) {
 	return nil, nil, false
 }
 
-// list returns the stored records (not copies) in listing order.
+// list returns private copies of the records in listing order.
 func (s *Store) list(ss *session, k collKey) []Entry {
 	sc := s.seeds[k]
 	var ov *overlay
@@ -86,22 +194,22 @@ func (s *Store) list(ss *session, k collKey) []Entry {
 	out := make([]Entry, 0, n)
 	if sc != nil {
 		for _, id := range sc.ids {
-			if ov != nil {
-				if sl := ov.slots[id]; sl != nil {
-					if sl.rec != nil && sl.inPlace {
-						out = append(out, Entry{id, sl.rec})
-					}
-					continue // hidden, or re-created and listed below
+			if i := ov.find(id); i >= 0 {
+				if sl := &ov.slots[i]; !sl.tomb && sl.inPlace {
+					out = append(out, Entry{id, ov.record(i)})
 				}
+				continue // hidden, or re-created and listed below
 			}
-			out = append(out, Entry{id, sc.recs[id]})
+			out = append(out, Entry{id, copyRecord(sc.recs[id])})
 		}
 	}
 	if ov != nil {
 		for _, e := range ov.order {
-			if sl := ov.slots[e.id]; sl != nil && sl.rec != nil && sl.seq == e.seq && !(sl.inPlace && sc != nil && sc.recs[e.id] != nil) {
-				out = append(out, Entry{e.id, sl.rec})
+			sl := &ov.slots[e.slot]
+			if sl.tomb || sl.seq != e.seq || (sl.inPlace && sc != nil && sc.recs[string(sl.idBytes())] != nil) {
+				continue
 			}
+			out = append(out, Entry{string(sl.idBytes()), ov.record(e.slot)})
 		}
 	}
 	return out
@@ -125,13 +233,13 @@ func (s *Store) count(ss *session, k collKey) int {
 	if sc != nil {
 		if len(sc.ids) < len(ov.slots) {
 			for _, id := range sc.ids {
-				if ov.slots[id] != nil {
+				if ov.find(id) >= 0 {
 					n--
 				}
 			}
 		} else {
-			for id := range ov.slots {
-				if sc.recs[id] != nil {
+			for i := range ov.slots {
+				if sc.recs[string(ov.slots[i].idBytes())] != nil {
 					n--
 				}
 			}
@@ -140,68 +248,109 @@ func (s *Store) count(ss *session, k collKey) int {
 	return n + ov.live
 }
 
-// put stores rec (already a private copy) of size bytes (slotSize included) under id.
-// The caller has admitted the charge.
-func (s *Store) put(ss *session, k collKey, id string, rec Record, size int64) {
-	ov := ss.colls[k]
+// entry is a record ready to be stored: its encoding (the ID first), or, when the encoding
+// does not know one of its values, the ID alone and a private copy of the record.
+type entry struct {
+	enc   []byte
+	boxed Record
+	size  int64 // the slot's estimated bytes
+}
+
+// newEntry prepares rec (the caller's, not kept) for storing under id.
+func newEntry(id string, rec Record) entry {
+	if enc, text, ok := encodeEntry(id, rec); ok {
+		return entry{enc: enc, size: encSize(len(enc), text)}
+	}
+	c, n := sized(rec)
+	return entry{enc: []byte(id), boxed: c, size: tombSize(len(id)) + n}
+}
+
+// put stores e under id. The caller has admitted the charge.
+func (s *Store) put(ss *session, k collKey, id string, e entry) {
+	s.putAt(ss, k, id, ss.colls[k], ss.colls[k].find(id), e)
+}
+
+// putAt is put in the slot find found (ov, i; ov nil or i < 0: none).
+func (s *Store) putAt(ss *session, k collKey, id string, ov *overlay, i int32, e entry) {
 	if ov == nil {
-		ov = &overlay{slots: map[string]*slot{}}
+		ov = s.t.newOverlay()
 		ss.colls[k] = ov
 	}
-	sl := ov.slots[id]
 	switch {
-	case sl == nil:
-		sl = &slot{inPlace: s.isSeed(k, id)}
-		ov.slots[id] = sl
-		ov.create(ss, id, sl)
-	case sl.rec == nil: // a deleted record written again: listed as a creation
-		ov.create(ss, id, sl)
+	case i < 0:
+		i = ov.add(id)
+		ov.slots[i].inPlace = s.isSeed(k, id)
+		ov.create(ss, i)
+	case ov.slots[i].tomb: // a deleted record written again: listed as a creation
+		ov.create(ss, i)
 	}
-	sl.rec, sl.memo, sl.size = rec, new(Memo), size
+	ss.ver++
+	sl := &ov.slots[i]
+	sl.enc, sl.ver, sl.size, sl.tomb = e.enc, ss.ver, e.size, false
+	switch {
+	case e.boxed != nil:
+		if ov.boxed == nil {
+			ov.boxed = map[int32]Record{}
+		}
+		ov.boxed[i], sl.boxed = e.boxed, true
+	case sl.boxed:
+		delete(ov.boxed, i)
+		sl.boxed = false
+	}
 }
 
 // create numbers a new record of the overlay.
-func (ov *overlay) create(ss *session, id string, sl *slot) {
+func (ov *overlay) create(ss *session, i int32) {
 	ss.seq++
-	sl.seq = ss.seq
-	ov.order = append(ov.order, orderEnt{id, sl.seq})
+	ov.slots[i].seq = ss.seq
+	ov.order = append(ov.order, orderEnt{i, ss.seq})
 	ov.live++
 }
 
 // del removes id from the session's view, accounting for it, and reports whether it was
-// visible.
-func (s *Store) del(ss *session, k collKey, id string) bool {
-	if sl := ss.slot(k, id); sl != nil {
-		if sl.rec == nil {
-			return false // already hidden
+// visible. Hiding a seed takes a new tombstone: when the store's totals have no room for it
+// del changes nothing and returns a total's *FullError (the caller makes room and tries
+// again), unless force (the last try): a session's bounds never refuse a tombstone.
+func (s *Store) del(ss *session, k collKey, id string, force bool) (bool, error) {
+	if ov, i := ss.find(k, id); i >= 0 {
+		sl := &ov.slots[i]
+		if sl.tomb {
+			return false, nil // already hidden
 		}
-		s.t.account(ss, charge{0, slotSize(id) - sl.size})
-		ss.colls[k].hide(sl, id)
-		return true
+		s.t.account(ss, charge{0, tombSize(len(id)) - sl.size})
+		ov.hide(i)
+		return true, nil
 	}
 	if !s.isSeed(k, id) {
-		return false
+		return false, nil
 	}
-	s.t.account(ss, charge{1, slotSize(id)}) // never refused: tombstones of seeds are bounded by the seeds
+	if err := s.t.admitTombs(ss, charge{1, tombSize(len(id))}, force); err != nil {
+		return false, err
+	}
 	s.tombstone(ss, k, id)
-	return true
+	return true, nil
 }
 
 // tombstone adds an entry hiding the seed id (which has no entry yet).
 func (s *Store) tombstone(ss *session, k collKey, id string) {
 	ov := ss.colls[k]
 	if ov == nil {
-		ov = &overlay{slots: map[string]*slot{}}
+		ov = s.t.newOverlay()
 		ss.colls[k] = ov
 	}
-	ov.slots[id] = &slot{size: slotSize(id)}
+	ov.add(id)
 }
 
 // hide turns a slot holding a record into a tombstone, for seeds and the session's own
 // records alike: Deleted can then tell a record that was removed from one that never
 // existed. It keeps the record's slot, so the count of slots does not change.
-func (ov *overlay) hide(sl *slot, id string) {
-	sl.rec, sl.memo, sl.seq, sl.inPlace, sl.size = nil, nil, 0, false, slotSize(id)
+func (ov *overlay) hide(i int32) {
+	sl := &ov.slots[i]
+	if sl.boxed {
+		delete(ov.boxed, i)
+	}
+	sl.enc = append([]byte(nil), sl.idBytes()...) // the record's bytes are let go
+	sl.seq, sl.ver, sl.tomb, sl.inPlace, sl.boxed, sl.size = 0, 0, true, false, false, tombSize(int(sl.idLen))
 	ov.live--
 	if len(ov.order) > 32 && len(ov.order) > 2*ov.live {
 		ov.compact()
@@ -212,7 +361,7 @@ func (ov *overlay) hide(sl *slot, id string) {
 func (ov *overlay) compact() {
 	kept := make([]orderEnt, 0, ov.live)
 	for _, e := range ov.order {
-		if sl := ov.slots[e.id]; sl != nil && sl.rec != nil && sl.seq == e.seq {
+		if sl := &ov.slots[e.slot]; !sl.tomb && sl.seq == e.seq {
 			kept = append(kept, e)
 		}
 	}
@@ -226,12 +375,9 @@ type view struct {
 }
 
 func (v view) Get(ref Ref) (Record, bool) {
-	rec, ok := v.s.get(v.ss, collKey{ref.Resource, ref.Scope}, ref.ID)
-	return copyRecord(rec), ok
+	return v.s.read(v.ss, collKey{ref.Resource, ref.Scope}, ref.ID)
 }
 
 func (v view) List(resource, scope string) []Entry {
-	out := v.s.list(v.ss, collKey{resource, scope})
-	copyEntries(out)
-	return out
+	return v.s.list(v.ss, collKey{resource, scope})
 }

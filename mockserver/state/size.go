@@ -44,6 +44,7 @@ type FullError struct {
 	Held  int64 // what the session (or, for a total, the store) held then
 	Need  int64 // what the write needed on top
 	need  charge
+	tomb  bool // the refused entries are tombstones, which are kept when no room can be made
 }
 
 // Is reports whether target is ErrFull.
@@ -95,10 +96,21 @@ func reserve(a *atomic.Int64, d, limit int64) (int64, bool) {
 	}
 }
 
-// Size estimate of stored values, in bytes of Go heap (measured with go1.26's maps;
-// TestSizeEstimate keeps it honest). It needs to be cheap and deterministic, not exact:
-// it bounds memory, and errs on the high side for small values.
+// Size estimates, in bytes of Go heap (measured with go1.26; TestSizeEstimate keeps them
+// honest). They need to be cheap and deterministic, not exact: they bound memory, and err on
+// the high side for small values.
+//
+// A stored record (overlay.go) is its encoding in one allocation, and its slot: the slot
+// itself in its overlay's slice, the slice's spare capacity, its index entry and its
+// creation-order entry. A decoded value (a boxed record, Peek's copies) is Go's map layout for
+// an object (about 340 bytes up to 8 keys, ~40 a key beyond) plus its keys, 16 bytes an array
+// element, 16 a number, and a string's header and bytes. Either way the bytes of its string
+// values count once more: the encoded answer the server may keep in the record's memo.
 const (
+	// sizeSlot is an overlay entry besides its allocation: a 64-byte slot in a slice that
+	// grows by doubling, a map entry (uint64 → int32) and a creation-order entry.
+	sizeSlot = 176
+
 	sizeMapHeader = 48  // a map's header
 	sizeMapSmall  = 296 // the one group of a map of 1 to 8 entries: 8 key/value slots and control word
 	sizeMapSlot   = 33  // a key/value slot of a larger map (string key, interface value) and its control byte
@@ -109,13 +121,29 @@ const (
 	// sizeNumber is a float64 or int64 boxed in its interface: 8 bytes, allocated in 16-byte
 	// blocks with other small values of the decoder that the box keeps alive.
 	sizeNumber = 16
-	// sizeSlot is an overlay entry besides its ID's bytes: the slot, its Memo, its
-	// map entry and its creation-order entry.
-	sizeSlot = 112
 )
 
-// slotSize is the bytes of an overlay entry for id, without its record.
-func slotSize(id string) int64 { return sizeSlot + textSize(len(id)) }
+// encSize is the bytes of an overlay entry whose encoding (the ID's bytes included) is n
+// bytes long, with text bytes of string values.
+func encSize(n, text int) int64 { return sizeSlot + allocSize(n) + int64(text) }
+
+// tombSize is the bytes of an overlay entry holding no encoded record (a tombstone, or a
+// boxed record besides the record) for an ID of n bytes.
+func tombSize(n int) int64 { return sizeSlot + allocSize(n) }
+
+// allocSize is the heap an allocation of n bytes takes: Go's size classes round small ones
+// up by up to an eighth (and to 16 bytes under 16), large ones to whole 8 KiB pages.
+func allocSize(n int) int64 {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 16:
+		return 16
+	case n <= 32<<10:
+		return align8(n + n/16)
+	}
+	return int64(n+8191) &^ 8191
+}
 
 func align8(n int) int64 { return int64(n+7) &^ 7 }
 
@@ -143,50 +171,45 @@ func mapSize(n int) int64 {
 	return sizeMapHeader + sizeMapTable + int64(slots)*sizeMapSlot
 }
 
-// sized deep-copies a record, as copyRecord does, and estimates the bytes the copy
-// takes, counting each string's bytes twice: stored, and in the encoded answer the
-// server may keep in the record's Memo.
+// sized deep-copies a record, as copyRecord does, and estimates the bytes the copy takes.
 func sized(r Record) (Record, int64) {
-	if r == nil {
-		return nil, 0
-	}
-	out := make(Record, len(r))
-	n := mapSize(len(r))
-	for k, v := range r {
-		c, m := sizedValue(v)
-		out[k] = c
-		n += textSize(len(k)) + m
-	}
-	return out, n
+	c := copyRecord(r)
+	return c, estimate(c)
 }
 
-func sizedValue(v any) (any, int64) {
+// estimate is the bytes a decoded record takes.
+func estimate(r Record) int64 {
+	if r == nil {
+		return 0
+	}
+	n := mapSize(len(r))
+	for k, v := range r {
+		n += textSize(len(k)) + valueSize(v)
+	}
+	return n
+}
+
+func valueSize(v any) int64 {
 	switch t := v.(type) {
 	case map[string]any:
-		if t == nil {
-			return t, 0
-		}
-		return sized(t)
+		return estimate(t)
 	case []any:
 		if t == nil {
-			return t, 0
+			return 0
 		}
-		out := make([]any, len(t))
 		n := sizeSlice + int64(len(t))*sizeElem
-		for i, x := range t {
-			c, m := sizedValue(x)
-			out[i] = c
-			n += m
+		for _, x := range t {
+			n += valueSize(x)
 		}
-		return out, n
+		return n
 	case string:
-		return v, sizeString + textSize(len(t)) + int64(len(t))
+		return sizeString + textSize(len(t)) + int64(len(t))
 	case nil, bool:
-		return v, 0
+		return 0
 	case json.Number:
-		return v, sizeString + textSize(len(t)) + int64(len(t))
+		return sizeString + textSize(len(t)) + int64(len(t))
 	default:
-		return v, sizeNumber
+		return sizeNumber
 	}
 }
 
@@ -197,12 +220,6 @@ func normalize(r Record) Record {
 		return Record{}
 	}
 	return r
-}
-
-func copyEntries(es []Entry) {
-	for i := range es {
-		es[i].Record = copyRecord(es[i].Record)
-	}
 }
 
 // copyRecord deep-copies a record; nil stays nil.

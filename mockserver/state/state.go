@@ -17,7 +17,16 @@
 // own RWMutex guards its overlay. No goroutine ever waits for a session lock while
 // holding table.mu, and no code path takes two session locks, so the locks cannot
 // deadlock each other. Stored records are never mutated once stored (a write replaces
-// the whole record), which lets readers deep-copy them after releasing the lock.
+// the whole record), which lets readers decode them after releasing the lock.
+//
+// Representation. A session's records are kept encoded, one []byte each with no pointers
+// in it, in slots found through a map keyed by the hash of their IDs (codec.go,
+// overlay.go): however many records the sessions hold, the collector marks one small
+// object a record and scans none of them, where decoded maps cost it a dozen objects a
+// record (with 100,000 records, 33 ms of marking a cycle against 1.3 ms: BenchmarkGCMark).
+// Get, List, Update and View decode private copies; Peek keeps the copies it decodes, with
+// their memos, for the records read last (hot.go). The seed layer, small and read-only,
+// stays decoded.
 //
 // Bounds. At most Limits.MaxSessions named sessions are kept (least recently used
 // evicted first) and a session unused for Limits.IdleTTL is evicted; both are checked
@@ -57,18 +66,20 @@ type Entry struct {
 // Limits bound the memory a store may use. Zero (or negative) fields take defaults.
 //
 // Bytes are an estimate of the heap a record takes, worked out once when it is stored, by
-// the walk that copies it (size.go): Go's map layout for an object (about 340 bytes up to 8
-// keys, ~40 a key beyond) plus its keys, 16 bytes an array element, 16 a number, a
-// string's header plus its bytes counted twice (stored, and in the encoded answer the
-// server keeps beside the record), and about 110 bytes plus the ID for the entry itself.
-// It stays within about 10% of the heap measured (TestSizeEstimate), so an object of many
-// tiny fields costs far more than its JSON length, as it does in memory.
+// the walk that encodes it (size.go): its encoding (the ID included, rounded up as the
+// allocator does), its string values' bytes once more (the encoded answer the server may
+// keep in the record's memo), and about 180 bytes for the entry itself. It stays within
+// about 40% of the heap measured, above it for small records (TestSizeEstimate). A record
+// the encoding does not know (holding a value of a type JSON does not have) is kept
+// decoded, and counted as Go's map layout: about 340 bytes an object up to 8 keys, ~40 a
+// key beyond, its keys, 16 bytes an array element, 16 a number, a string's header and
+// bytes (twice).
 type Limits struct {
 	MaxSessions int           // sessions kept besides the default one (0 → 1000); past it the least recently used is evicted
 	MaxRecords  int           // records a session may hold in its own writes (0 → 10000); a write past it fails
 	IdleTTL     time.Duration // a session unused this long is evicted (0 → 1h); the default session ("") never is
 	// MaxTotalRecords bounds the records of all sessions together (0 → 100000; the bench's
-	// sessions run fills it with three-field records at about 200 MB). A write past it
+	// sessions run fills it with three-field records estimated at about 23 MB). A write past it
 	// evicts the least recently used other named sessions until there is room; when there
 	// is none (the writer and the default session hold the rest), it fails.
 	MaxTotalRecords int
@@ -198,23 +209,18 @@ func (s *Store) Get(session string, ref Ref) (Record, bool) {
 	ss := s.t.lookup(session, false, true)
 	if ss != nil {
 		ss.mu.RLock()
+		defer ss.mu.RUnlock()
 	}
-	rec, ok := s.get(ss, collKey{ref.Resource, ref.Scope}, ref.ID)
-	if ss != nil {
-		ss.mu.RUnlock()
-	}
-	return copyRecord(rec), ok // stored records are immutable: copy outside the lock
+	return s.read(ss, collKey{ref.Resource, ref.Scope}, ref.ID)
 }
 
 // Peek returns the record as the session sees it without copying it, with its Memo. The
 // record is shared with the store and every other reader: the caller must not change it.
+// A session's record is decoded once for every version and kept, with its memo, while it is
+// among the records read last (hot.go): the memo of a version read again after it fell out
+// is a new one, and a record too large to keep has none (nil).
 func (s *Store) Peek(session string, ref Ref) (Record, *Memo, bool) {
-	ss := s.t.lookup(session, false, true)
-	if ss != nil {
-		ss.mu.RLock()
-		defer ss.mu.RUnlock()
-	}
-	return s.peek(ss, collKey{ref.Resource, ref.Scope}, ref.ID)
+	return s.peek(s.t.lookup(session, false, true), collKey{ref.Resource, ref.Scope}, ref.ID)
 }
 
 // List returns the session's records of one resource and scope: seeds first in Seed
@@ -224,13 +230,9 @@ func (s *Store) List(session, resource, scope string) []Entry {
 	ss := s.t.lookup(session, false, true)
 	if ss != nil {
 		ss.mu.RLock()
+		defer ss.mu.RUnlock()
 	}
-	out := s.list(ss, collKey{resource, scope})
-	if ss != nil {
-		ss.mu.RUnlock()
-	}
-	copyEntries(out)
-	return out
+	return s.list(ss, collKey{resource, scope})
 }
 
 // maxAttempts bounds how often a write is tried again after evicting other sessions to
@@ -254,40 +256,56 @@ func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool,
 	k := collKey{ref.Resource, ref.Scope}
 	for attempt := 1; ; attempt++ {
 		ss := s.t.lookup(session, true, true)
-		rec, err := s.update(ss, k, ref.ID, fn)
-		var fe *FullError
-		if !errors.As(err, &fe) || !fe.Bound.total() || attempt == maxAttempts || !s.t.makeRoom(ss, fe.need) {
+		rec, err := s.update(ss, k, ref.ID, fn, attempt == maxAttempts)
+		if !s.again(ss, err, &attempt) {
 			return rec, err
 		}
 	}
 }
 
-func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, exists bool, v View) (Record, error)) (Record, error) {
+// again reports whether a write that failed with err is to be tried again: when a total
+// refused it and evicting other sessions made room, or when nobody is left to evict but
+// what was refused is a tombstone, which the last try (attempt set to it) keeps anyway.
+func (s *Store) again(ss *session, err error, attempt *int) bool {
+	var fe *FullError
+	if !errors.As(err, &fe) || !fe.Bound.total() || *attempt == maxAttempts {
+		return false
+	}
+	if !s.t.makeRoom(ss, fe.need) {
+		if !fe.tomb {
+			return false
+		}
+		*attempt = maxAttempts - 1
+	}
+	return true
+}
+
+func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, exists bool, v View) (Record, error), last bool) (Record, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	cur, ok := s.get(ss, k, id)
-	next, err := fn(copyRecord(cur), ok, view{s, ss})
+	ov, i := ss.find(k, id) // fn cannot change the session: the slot stays where it is
+	cur, ok := s.readAt(ov, i, k, id)
+	next, err := fn(cur, ok, view{s, ss})
 	if err != nil {
 		return nil, err
 	}
 	if next == nil {
 		if ok {
-			s.del(ss, k, id)
+			if _, err := s.del(ss, k, id, last); err != nil {
+				return nil, err
+			}
 		}
 		return nil, nil
 	}
-	rec, size := sized(next) // the store keeps its own copy; next is the caller's
-	size += slotSize(id)
-	var c charge
-	if sl := ss.slot(k, id); sl != nil {
-		c.bytes = size - sl.size
-	} else {
-		c = charge{1, size}
+	e := newEntry(id, next) // the store keeps its own encoding; next is the caller's
+	c := charge{1, e.size}
+	if i >= 0 {
+		c = charge{0, e.size - ov.slots[i].size}
 	}
 	if err := s.t.admit(ss, c); err != nil {
 		return nil, err
 	}
-	s.put(ss, k, id, rec, size)
+	s.putAt(ss, k, id, ov, i, e)
 	return next, nil
 }
 
@@ -302,26 +320,24 @@ func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bo
 	k := collKey{resource, scope}
 	for attempt := 1; ; attempt++ {
 		ss := s.t.lookup(session, true, true)
-		out, err := s.updateAll(ss, k, match, fn)
-		var fe *FullError
-		if !errors.As(err, &fe) || !fe.Bound.total() || attempt == maxAttempts || !s.t.makeRoom(ss, fe.need) {
+		out, err := s.updateAll(ss, k, match, fn, attempt == maxAttempts)
+		if !s.again(ss, err, &attempt) {
 			return out, err
 		}
 	}
 }
 
-func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
+func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn func(cur Record, v View) (Record, error), last bool) ([]Entry, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	type change struct {
 		id   string
 		next Record // the caller's; nil: delete
-		rec  Record // the store's copy of next
-		size int64
+		e    entry  // the store's encoding of next
 	}
 	var changes []change
 	for _, e := range s.list(ss, k) {
-		cur := copyRecord(e.Record)
+		cur := e.Record // a private copy
 		if match != nil && !match(cur) {
 			continue
 		}
@@ -331,42 +347,45 @@ func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn fu
 		}
 		c := change{id: e.ID, next: next}
 		if next != nil {
-			c.rec, c.size = sized(next)
-			c.size += slotSize(e.ID)
+			c.e = newEntry(e.ID, next)
 		}
 		changes = append(changes, c)
 	}
 	// Capacity: writes that need a new entry (a seed not yet overridden), and the bytes
 	// of the whole batch, deletes giving theirs back. New tombstones (deleted seeds) are
-	// exempt, as in Delete: they are counted, never refused.
+	// exempt from the session's bounds, as in Delete: only the totals may send the batch
+	// back to make room, and on the last try they are counted, never refused.
 	var need, tombs charge
 	for _, c := range changes {
-		sl := ss.slot(k, c.id)
+		ov, i := ss.find(k, c.id)
 		switch {
-		case c.next != nil && sl == nil:
+		case c.next != nil && i < 0:
 			need.slots++
-			need.bytes += c.size
+			need.bytes += c.e.size
 		case c.next != nil:
-			need.bytes += c.size - sl.size
-		case sl != nil:
-			need.bytes += slotSize(c.id) - sl.size
+			need.bytes += c.e.size - ov.slots[i].size
+		case i >= 0:
+			need.bytes += tombSize(len(c.id)) - ov.slots[i].size
 		default:
 			tombs.slots++
-			tombs.bytes += slotSize(c.id)
+			tombs.bytes += tombSize(len(c.id))
 		}
 	}
 	if err := s.t.admit(ss, need); err != nil {
 		return nil, err
 	}
-	s.t.account(ss, tombs)
+	if err := s.t.admitTombs(ss, tombs, last); err != nil {
+		s.t.account(ss, charge{-need.slots, -need.bytes}) // give need back: nothing was written
+		return nil, err
+	}
 	out := make([]Entry, 0, len(changes))
 	for _, c := range changes {
-		switch sl := ss.slot(k, c.id); {
+		switch ov, i := ss.find(k, c.id); {
 		case c.next != nil:
-			s.put(ss, k, c.id, c.rec, c.size)
+			s.put(ss, k, c.id, c.e)
 			out = append(out, Entry{c.id, c.next})
-		case sl != nil:
-			ss.colls[k].hide(sl, c.id)
+		case i >= 0:
+			ov.hide(i)
 		default:
 			s.tombstone(ss, k, c.id)
 		}
@@ -376,7 +395,8 @@ func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn fu
 
 // Delete removes a record from the session's view: a created record is dropped, a
 // seed record is hidden (in that session only) by a tombstone. It reports whether the
-// record existed. Deleting never fails with ErrFull.
+// record existed. Deleting never fails with ErrFull: a tombstone the totals have no room
+// for first evicts other sessions, as a write does, and is kept when none is left.
 func (s *Store) Delete(session string, ref Ref) bool {
 	k := collKey{ref.Resource, ref.Scope}
 	ss := s.t.lookup(session, false, true)
@@ -386,9 +406,15 @@ func (s *Store) Delete(session string, ref Ref) bool {
 		}
 		ss = s.t.lookup(session, true, true)
 	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	return s.del(ss, k, ref.ID)
+	for attempt := 1; ; attempt++ {
+		ss.mu.Lock()
+		ok, err := s.del(ss, k, ref.ID, attempt == maxAttempts)
+		ss.mu.Unlock()
+		if !s.again(ss, err, &attempt) {
+			return ok
+		}
+		ss = s.t.lookup(session, true, true)
+	}
 }
 
 // Deleted reports whether the session deleted the record (it then stays absent until written
@@ -400,8 +426,8 @@ func (s *Store) Deleted(session string, ref Ref) bool {
 	}
 	ss.mu.RLock()
 	defer ss.mu.RUnlock()
-	sl := ss.slot(collKey{ref.Resource, ref.Scope}, ref.ID)
-	return sl != nil && sl.rec == nil
+	ov, i := ss.find(collKey{ref.Resource, ref.Scope}, ref.ID)
+	return i >= 0 && ov.slots[i].tomb
 }
 
 // Reset drops a session's writes: it sees the seeds again. Unknown sessions are left
@@ -514,6 +540,13 @@ type table struct {
 	// one included), for MaxTotalRecords and MaxTotalBytes. Changed under the session's
 	// lock, with the session's n and bytes.
 	total, totalBytes atomic.Int64
+	// settling counts the sessions evicted whose entries still count in the totals.
+	settling atomic.Int64
+	// overlays numbers the overlays made (overlay.id).
+	overlays atomic.Uint64
+
+	// hot keeps the decoded copies of records Peek hands out (hot.go); it has its own locks.
+	hot hotCache
 }
 
 // session is one session's overlay over the seeds.
@@ -522,13 +555,14 @@ type session struct {
 	used atomic.Int64 // last use, UnixNano of table.now; 0 = never. Atomic: the default session is touched without table.mu
 	elem *list.Element
 
-	// mu guards colls, n, bytes, seq and gone. Readers (Get, List, Resources) take it
+	// mu guards colls, n, bytes, seq, ver and gone. Readers (Get, List, Resources) take it
 	// shared; writers (Update, UpdateAll, Delete, Reset) take it exclusively, fn included.
 	mu    sync.RWMutex
 	colls map[collKey]*overlay
 	n     int    // slots across colls (records and tombstones)
 	bytes int64  // the slots' sizes
 	seq   uint64 // last creation number handed out
+	ver   uint64 // last version number handed out (every write takes one)
 	// gone is set once the session is evicted and its slots no longer count in the
 	// totals; a request that still holds it may write on, uncounted.
 	gone bool

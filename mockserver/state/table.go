@@ -2,6 +2,7 @@ package state
 
 import (
 	"container/list"
+	"runtime"
 	"time"
 )
 
@@ -70,6 +71,7 @@ func (t *table) evictLocked(ss *session) {
 	t.lru.Remove(ss.elem)
 	delete(t.sessions, ss.name)
 	t.evicted = append(t.evicted, ss)
+	t.settling.Add(1)
 }
 
 // unlock releases t.mu, then settles the sessions evicted meanwhile: their entries stop
@@ -86,6 +88,7 @@ func (t *table) unlock() {
 			ss.gone = true
 		}
 		ss.mu.Unlock()
+		t.settling.Add(-1)
 	}
 }
 
@@ -157,6 +160,30 @@ func (t *table) admit(ss *session, c charge) error {
 	if c.bytes > 0 && ss.bytes+c.bytes > lim.MaxBytes {
 		return &FullError{Bound: SessionBytes, Limit: lim.MaxBytes, Held: ss.bytes, Need: c.bytes}
 	}
+	return t.admitTotal(ss, c, false)
+}
+
+// admitTombs accounts c, new tombstones, unless the totals have no room for them and force
+// is not set. A session's bounds never refuse a tombstone (tombstones are bounded by the
+// seeds), but it must not take the store past its totals while other sessions can be
+// evicted to make room; when none can, the last try (force) keeps it anyway.
+func (t *table) admitTombs(ss *session, c charge, force bool) error {
+	err := t.admitTotal(ss, c, force)
+	if fe, ok := err.(*FullError); ok {
+		fe.tomb = true
+	}
+	return err
+}
+
+// admitTotal accounts c if the totals have room for it, or with force whether they have or
+// not, else reports the total it would pass, changing nothing (ss.mu held). It is admit
+// without the session's own bounds.
+func (t *table) admitTotal(ss *session, c charge, force bool) error {
+	lim := t.lim
+	if force {
+		t.account(ss, c)
+		return nil
+	}
 	if !ss.gone {
 		if held, ok := reserve(&t.total, int64(c.slots), int64(lim.MaxTotalRecords)); !ok {
 			return &FullError{Bound: TotalRecords, Limit: int64(lim.MaxTotalRecords), Held: held, Need: int64(c.slots), need: c}
@@ -173,7 +200,9 @@ func (t *table) admit(ss *session, c charge) error {
 
 // makeRoom evicts the least recently used named sessions other than ss until the totals
 // have room for need, and reports whether they have; false when nobody else is left to
-// evict. It takes no lock the caller may hold: call it without ss.mu.
+// evict. Sessions others have just evicted count as room to come: it waits for their
+// records to be given back before it gives up. It takes no lock the caller may hold: call
+// it without ss.mu.
 func (t *table) makeRoom(ss *session, need charge) bool {
 	for (need.slots > 0 && t.total.Load()+int64(need.slots) > int64(t.lim.MaxTotalRecords)) ||
 		(need.bytes > 0 && t.totalBytes.Load()+need.bytes > t.lim.MaxTotalBytes) {
@@ -187,6 +216,10 @@ func (t *table) makeRoom(ss *session, need charge) bool {
 		}
 		if victim == nil {
 			t.mu.Unlock()
+			if t.settling.Load() > 0 {
+				runtime.Gosched()
+				continue
+			}
 			return false
 		}
 		t.evictLocked(victim)
