@@ -67,22 +67,32 @@ func (n *rawNode) each(f func(key string, v *rawNode)) {
 		}
 		*v = rawNode{js: data, at: skipJSONSpace(data, i+1), end: -1}
 		f(key, v)
-		if v.end == -1 {
-			v.skip()
-		}
-		if v.end < 0 {
+		var more bool
+		if i, more = n.next(v, '}'); !more {
 			return
 		}
-		i = skipJSONSpace(data, v.end)
-		if i < len(data) && data[i] == ',' {
-			i = skipJSONSpace(data, i+1)
-			continue
-		}
-		if i < len(data) && data[i] == '}' {
-			n.end = i + 1
-		}
-		return
 	}
+}
+
+// next moves past v, a member or element of n that f has seen (and perhaps read): it returns
+// where the next one starts and true after a comma; at the closing byte it ends n, and on
+// anything else n stays unfinished.
+func (n *rawNode) next(v *rawNode, closing byte) (int, bool) {
+	if v.end == -1 {
+		v.skip()
+	}
+	if v.end < 0 {
+		return 0, false
+	}
+	data := n.js
+	i := skipJSONSpace(data, v.end)
+	if i < len(data) && data[i] == ',' {
+		return skipJSONSpace(data, i+1), true
+	}
+	if i < len(data) && data[i] == closing {
+		n.end = i + 1
+	}
+	return 0, false
 }
 
 // items calls f with each element of an array, as each does with members.
@@ -113,21 +123,10 @@ func (n *rawNode) items(f func(v *rawNode)) {
 	for i < len(data) {
 		*v = rawNode{js: data, at: i, end: -1}
 		f(v)
-		if v.end == -1 {
-			v.skip()
-		}
-		if v.end < 0 {
+		var more bool
+		if i, more = n.next(v, ']'); !more {
 			return
 		}
-		i = skipJSONSpace(data, v.end)
-		if i < len(data) && data[i] == ',' {
-			i = skipJSONSpace(data, i+1)
-			continue
-		}
-		if i < len(data) && data[i] == ']' {
-			n.end = i + 1
-		}
-		return
 	}
 }
 
