@@ -444,7 +444,7 @@ func (e *Engine) bodyObject(r Request, sh *Shape) (map[string]any, bool) {
 		return out, true
 	}
 	rs := sh.Schema.Value
-	props := objectProperties(rs, 0)
+	props := sh.props
 	ap := rs.AdditionalProperties
 	// An undeclared property is kept where the record schema explicitly allows more, or
 	// declares nothing at all (a free-form object); otherwise it is not part of the resource
@@ -755,10 +755,7 @@ func (e *Engine) idFits(sh *Shape, id string) bool {
 // query parameter holding an object.
 func (e *Engine) filterOf(r Request, sh *Shape) map[string]any {
 	filter := map[string]any{}
-	var props openapi3.Schemas
-	if sh.Schema != nil && sh.Schema.Value != nil {
-		props = objectProperties(sh.Schema.Value, 0)
-	}
+	props := sh.props
 	for _, p := range r.Op.Params {
 		if p.In != openapi3.ParameterInQuery {
 			continue

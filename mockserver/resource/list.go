@@ -23,12 +23,12 @@ const derivedList = 3
 // the session writes the collection, an open resource lists records derived as its item reads
 // derive them, so that a list and an item agree.
 func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
-	if !listResponse(r.Op) {
+	if !b.lists {
 		return Outcome{} // the collection's path answers something else (a settings object): its examples do
 	}
 	entries := e.env.Store.List(r.Session, b.Resource, scope)
 	filter := e.filterOf(r, sh)
-	pg := pagingOf(r.Op)
+	pg := b.paging
 	ref := state.Ref{Resource: b.Resource, Scope: scope}
 	if len(entries) == 0 && !sh.Closed && sh.Schema != nil {
 		return Outcome{Result: Listed, Ref: ref, Derived: true, pend: pending{e: e, r: r, b: b, sh: sh, list: true, filter: filter, pg: pg}}

@@ -42,6 +42,11 @@ type Binding struct {
 	near      string
 	nearKey   string
 	nearScope []string
+
+	// Worked out by Model.Prepare for list reads: whether the operation answers a list, and
+	// its paging parameters and bounds.
+	lists  bool
+	paging paging
 }
 
 // Shape is one inferred resource.
@@ -68,6 +73,7 @@ type Shape struct {
 	// Worked out by Prepare, once the shape is final (fixtures applied).
 	times      []timeProp
 	ids        idStyle
+	props      openapi3.Schemas    // the record's properties, its allOf branches' too
 	keySch     *openapi3.SchemaRef // the key property's schema
 	plainKey   bool                // keySch is a bare string or integer type: a typed id fits it
 	looseNames map[string]string   // loose(name) → the record property
@@ -85,7 +91,16 @@ type Model struct {
 // Prepare works out, once the shapes are final (fixtures applied), what every request needs
 // of them.
 func (m *Model) Prepare() {
+	for op, b := range m.Bindings {
+		if b.Kind == Collection || b.Kind == View {
+			b.lists, b.paging = listResponse(op), pagingOf(op)
+		}
+	}
 	for _, sh := range m.Shapes {
+		sh.props = nil
+		if sh.Schema != nil && sh.Schema.Value != nil {
+			sh.props = objectProperties(sh.Schema.Value, 0)
+		}
 		sh.times = timeProps(sh.Schema)
 		sh.keySch = nil
 		if sh.Schema != nil && sh.Schema.Value != nil && sh.KeyProperty != "" {
@@ -94,10 +109,8 @@ func (m *Model) Prepare() {
 		sh.plainKey = plainKey(sh.keySch)
 		sh.ids = idStyleOf(sh)
 		sh.looseNames = map[string]string{}
-		if sh.Schema != nil && sh.Schema.Value != nil {
-			for name := range objectProperties(sh.Schema.Value, 0) {
-				sh.looseNames[loose(name)] = name
-			}
+		for name := range sh.props {
+			sh.looseNames[loose(name)] = name
 		}
 	}
 }
