@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -119,9 +120,10 @@ func (s *Server) asAlternative(schema *openapi3.SchemaRef, rec map[string]any) m
 				}
 			}
 			if d := schema.Value.Discriminator; d != nil && alt.Ref != "" {
-				for value, ref := range d.Mapping {
-					if ref.Ref == alt.Ref {
+				for _, value := range slices.Sorted(maps.Keys(d.Mapping)) { // the first name, whatever the map's order
+					if d.Mapping[value].Ref == alt.Ref {
 						cand[d.PropertyName] = value // the alternative it is, by its own name
+						break
 					}
 				}
 			}
@@ -151,17 +153,12 @@ func sharesProperty(schema *openapi3.Schema, rec map[string]any) bool {
 	if len(rec) == 0 {
 		return true
 	}
-	declared := false
 	for k := range rec {
 		if resource.PropertySchema(schema, k) != nil {
 			return true
 		}
 	}
-	for range schema.Properties {
-		declared = true
-		break
-	}
-	return !declared && len(schema.AllOf) == 0
+	return len(schema.Properties) == 0 && len(schema.AllOf) == 0
 }
 
 // answerFits reports whether v validates against a response schema.
