@@ -215,7 +215,17 @@ func invalidDetail(v *validation) string {
 	return fmt.Sprintf("the request breaks the contract in %d places", n)
 }
 
-// render builds the reply for the response under key, answering with status.
+// dynamic reports whether the request's answers are generated even where examples exist: the
+// client's preference, else the configuration.
+func (s *Server) dynamic(x *exchange) bool {
+	if x.pref.Dynamic != nil {
+		return *x.pref.Dynamic
+	}
+	return s.cfg.Dynamic
+}
+
+// render builds the reply for the response under key, answering with status: the named
+// example when one is given.
 func (s *Server) render(x *exchange, key string, status int, example, source string) *reply {
 	rep := &reply{Status: status, Header: http.Header{}, Source: SourceEmpty}
 	ref := x.op.Op.Responses.Value(key)
@@ -252,11 +262,7 @@ func (s *Server) render(x *exchange, key string, status int, example, source str
 		}
 		return s.serveExample(x, media, rep, example, source)
 	}
-	dynamic := s.cfg.Dynamic
-	if x.pref.Dynamic != nil {
-		dynamic = *x.pref.Dynamic
-	}
-	if !dynamic || media.Schema == nil {
+	if !s.dynamic(x) || media.Schema == nil {
 		// Without a schema there is nothing to generate from: the example answers, dynamic or not.
 		if name, _, ok := s.firstExample(media); ok {
 			return s.serveExample(x, media, rep, name, source)

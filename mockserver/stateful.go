@@ -63,13 +63,9 @@ func (s *Server) fromState(x *exchange) *reply {
 		return nil // no success is documented: the description's own answer stands (Prism's too)
 	}
 	x.session = sessionOf(x.r)
-	dynamic := s.cfg.Dynamic
-	if x.pref.Dynamic != nil {
-		dynamic = *x.pref.Dynamic
-	}
 	o := s.engine.Apply(resource.Request{
 		Op: x.op, Method: x.r.Method, Session: x.session, Path: x.params, Query: x.query,
-		Body: s.requestRecord(x), Caller: callerKey(x), Dynamic: dynamic,
+		Body: s.requestRecord(x), Caller: callerKey(x), Dynamic: s.dynamic(x),
 		Identity: identityFields(x),
 	})
 	return s.renderOutcome(x, o)
@@ -130,8 +126,10 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 		return rep
 	case resource.Refused:
 		var rf *resource.Refusal
-		if errors.As(o.Err, &rf) && s.ruleOf(rf.Rule) != nil {
-			return s.ruleReply(x, s.ruleOf(rf.Rule))
+		if errors.As(o.Err, &rf) {
+			if r := s.ruleOf(rf.Rule); r != nil {
+				return s.ruleReply(x, r)
+			}
 		}
 	case resource.Full:
 		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+": reset the session (POST /__mock/reset) or raise the state limits"), SourceState)
@@ -238,12 +236,8 @@ func (s *Server) stateReply(x *exchange, o resource.Outcome) *reply {
 	if o.Derived {
 		// Records nobody wrote are the same for every session that did not write them: their
 		// answer is remembered (bounded in bytes) rather than generated and checked again.
-		dynamic := s.cfg.Dynamic
-		if x.pref.Dynamic != nil {
-			dynamic = *x.pref.Dynamic
-		}
 		derivedKey = generatedKey{schema: media.Schema, seed: seed, json: true,
-			detail: "derived " + send + " " + strconv.FormatBool(dynamic) + " " + o.Ref.ID + " " + x.r.Host + x.r.URL.RequestURI()} // a singleton's id is its caller
+			detail: "derived " + send + " " + strconv.FormatBool(s.dynamic(x)) + " " + o.Ref.ID + " " + x.r.Host + x.r.URL.RequestURI()} // a singleton's id is its caller
 		if raw, ok := s.generatedBodies.get(derivedKey); ok {
 			rep.Raw = raw
 			return rep
