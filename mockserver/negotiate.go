@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // acceptRange is one entry of an Accept header.
@@ -62,11 +60,8 @@ func matchRange(a acceptRange, mt string) bool {
 	return (a.typ == "*" || typ == "*" || a.typ == typ) && (a.sub == "*" || sub == "*" || a.sub == sub)
 }
 
-// mediaTypes is doc.MediaTypes(owner): the media types in the description's order.
-func mediaTypes(doc *spec.Document, owner any) []string { return doc.MediaTypes(owner) }
-
 // negotiateAmong picks the media type to answer with among keys (a content map's, in order of
-// preference: mediaTypes), given the Accept header. It returns the key and the concrete media
+// preference: spec.Document.MediaTypes), given the Accept header. It returns the key and the concrete media
 // type to send; ok is false when nothing fits (406).
 func negotiateAmong(keys []string, accept string) (key, send string, ok bool) {
 	if len(keys) == 0 {

@@ -143,17 +143,8 @@ func (c *gctx) genExp(refs []*openapi3.SchemaRef, e *expansion, n *node) any {
 // workLimit bounds the number of candidate values one Value call builds.
 const workLimit = 20000
 
-// search resolves pending oneOf/anyOf groups by trying branches in order and
-// returns the first candidate that verifies against refs.
-func (c *gctx) search(refs []*openapi3.SchemaRef, n *node, choices []choice, budget *int) (any, bool) {
-	if len(choices) == 0 {
-		e := c.g.expansionOf(refs)
-		return c.searchIn(refs, e, n, nil, budget)
-	}
-	return c.searchIn(refs, c.g.choiceExpansion(refs, choices), n, choices, budget)
-}
-
-// searchIn is search with the expansion of refs under choices done: e.in
+// searchIn resolves pending oneOf/anyOf groups by trying branches in order, returning the
+// first candidate that verifies against refs, with the expansion of refs under choices done: e.in
 // is the conjunction, e.pend the first unresolved group.
 func (c *gctx) searchIn(refs []*openapi3.SchemaRef, e *expansion, n *node, choices []choice, budget *int) (any, bool) {
 	in, pend := e.in, &e.pend

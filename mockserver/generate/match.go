@@ -97,13 +97,6 @@ func (m *matcher) all(refs []*openapi3.SchemaRef, v any) bool {
 	return true
 }
 
-func (m *matcher) ref(r *openapi3.SchemaRef, v any) bool {
-	if r == nil || r.Value == nil {
-		return true
-	}
-	return m.schema(r.Value, v)
-}
-
 // child validates a nested value: cycle detection restarts.
 func (m *matcher) child(s *openapi3.Schema, v any) bool {
 	old := m.base
