@@ -8,12 +8,9 @@ package mockserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -46,9 +43,26 @@ type Config struct {
 	Now func() time.Time
 	// JournalSize is how many requests the journal keeps (0 → 10,000).
 	JournalSize int
+	// JournalBytes bounds the bytes the journal keeps (0 → DefaultJournalBytes): past it the
+	// oldest entries go, whatever their number.
+	JournalBytes int64
 	// ControlToken, when set, protects /__mock: its requests must carry
 	// `Authorization: Bearer TOKEN` or `X-Mock-Token: TOKEN`.
 	ControlToken string
+	// ControlCORS are the browser origins allowed to call /__mock ("*" for any). Without one,
+	// /__mock answers no CORS headers and no preflight, whatever CORS says.
+	ControlCORS []string
+	// Addr is the address the server listens on (host:port). When its host is a loopback
+	// address or localhost, /__mock refuses a request whose Host header names any other host
+	// (a DNS-rebinding page).
+	Addr string
+	// WriteTimeout is the http.Server's: a delay asked for beyond it extends the write
+	// deadline of that one answer, so the client still gets it. 0 means none is set.
+	WriteTimeout time.Duration
+	// Redact names more headers, query parameters, cookies and body fields to hide in the
+	// journal, the logs and coverage, besides those the descriptions declare as credentials
+	// and the common names (redact.go).
+	Redact []string
 	// RateLimits cap how often operations may be called (fixtures add theirs).
 	RateLimits []RateLimit
 	// LatencyMin and LatencyMax hold every answer back by a wait in that range, for a
@@ -321,28 +335,4 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	s.write(w, r, x, rep)
 	s.record(r, x, rep, start, data)
-}
-
-// readBody reads the whole body, bounded by limit. A body that cannot be read is answered with
-// a problem: 413 past the limit, 408 when the client is too slow to send it (the server's read
-// timeout), 400 when the connection breaks or the chunked encoding is corrupt.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *problem) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err == nil {
-		return data, nil
-	}
-	var mbe *http.MaxBytesError
-	var ne net.Error
-	switch {
-	case errors.As(err, &mbe):
-		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
-	case errors.As(err, &ne) && ne.Timeout():
-		w.Header().Set("Connection", "close")
-		return nil, newProblem(http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive in time (%d bytes read)", len(data)))
-	}
-	w.Header().Set("Connection", "close")
-	return nil, newProblem(http.StatusBadRequest, "the request body could not be read: "+err.Error())
 }
