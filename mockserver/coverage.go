@@ -22,9 +22,11 @@ type coverage struct {
 }
 
 type opCoverage struct {
-	op           *spec.Operation
-	Requests     int
-	Violations   int
+	op         *spec.Operation
+	Requests   int
+	Violations int
+	// apart counts the requests the description did not answer, by why (an answerKind).
+	apart        [answerKinds]int
 	statuses     map[string]*statusCoverage // by response key
 	keys         []string                   // documented keys, in order
 	undocumented map[int]int                // answered statuses the operation does not document
@@ -50,9 +52,38 @@ func newCoverage(routes []Route) *coverage {
 	return c
 }
 
-// add counts one answered request.
-func (c *coverage) add(op *spec.Operation, status int, what string, violations []Violation) {
-	key := responseKey(op.Op.Responses, status)
+// answerKind is what reached the client: the description's answer, or something counted apart.
+type answerKind int
+
+const (
+	answered    answerKind = iota // the answer chosen for the operation, whole
+	mockProblem                   // the mock's own problem: unknown code or example, a bad Prefer, a body too large …
+	faulted                       // an answer broken on purpose (a fault)
+	closed                        // the connection closed before the answer reached the client
+	answerKinds
+)
+
+// kind says what of rep reached the client.
+func (rep *reply) kind() answerKind {
+	switch {
+	case rep.Fault != "":
+		return faulted
+	case rep.Closed != "":
+		return closed
+	case rep.Source == SourceMock:
+		return mockProblem
+	}
+	return answered
+}
+
+// add counts one request. Only an answer that reached the client whole, and is the
+// operation's own, covers its status; the rest are counted apart.
+func (c *coverage) add(op *spec.Operation, rep *reply, violations []Violation) {
+	kind := rep.kind()
+	key := ""
+	if kind == answered {
+		key = responseKey(op.Op.Responses, rep.Status)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	oc := c.by[op]
@@ -68,10 +99,18 @@ func (c *coverage) add(op *spec.Operation, status int, what string, violations [
 			}
 		}
 	}
+	if kind != answered {
+		oc.apart[kind]++
+		return
+	}
 	sc := oc.statuses[key]
 	if sc == nil {
-		oc.undocumented[status]++
+		oc.undocumented[rep.Status]++
 		return
+	}
+	what := rep.Source
+	if rep.Example != "" {
+		what = rep.Example
 	}
 	sc.Hits++
 	sc.Examples[what]++
@@ -93,7 +132,40 @@ type OperationCoverage struct {
 	Violations   int              `json:"violations"`
 	Statuses     []StatusCoverage `json:"statuses"`
 	Undocumented []StatusCoverage `json:"undocumented,omitempty"`
-	Samples      []string         `json:"violationSamples,omitempty"`
+	Apart
+	Samples []string `json:"violationSamples,omitempty"`
+}
+
+// Apart counts the requests that cover no status: the client did not get the description's
+// answer.
+type Apart struct {
+	// MockProblems are the mock's own problem answers: an unknown Prefer code or example, a
+	// malformed Prefer, a body too large or too slow, an unsupported encoding.
+	MockProblems int `json:"mockProblems,omitempty"`
+	// Faults are answers broken on purpose (Prefer: fault=…, a scenario's fault).
+	Faults int `json:"faults,omitempty"`
+	// Closed are requests whose connection closed before the answer reached the client.
+	Closed int `json:"closed,omitempty"`
+}
+
+func (a *Apart) add(b Apart) {
+	a.MockProblems += b.MockProblems
+	a.Faults += b.Faults
+	a.Closed += b.Closed
+}
+
+// String says what was counted apart, "" when nothing was.
+func (a Apart) String() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{a.MockProblems, "the mock's own problem answers"}, {a.Faults, "faults"}, {a.Closed, "connections closed before the answer"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // StatusCoverage is one documented (or undocumented) status of an operation.
@@ -113,6 +185,8 @@ type CoverageSummary struct {
 	ViolatingCalls  int     `json:"violatingRequests"`
 	OperationsHit   int     `json:"operationsHit"`
 	UndocumentedHit int     `json:"undocumentedAnswers"`
+	// Apart totals the requests that covered no status (OperationCoverage.Apart).
+	Apart
 }
 
 func (c *coverage) report() CoverageReport {
@@ -121,7 +195,9 @@ func (c *coverage) report() CoverageReport {
 	var r CoverageReport
 	for _, oc := range c.ops {
 		o := OperationCoverage{Operation: oc.op.ID, Method: oc.op.Method, Path: oc.op.Path, File: oc.op.Doc.File,
-			Requests: oc.Requests, Violations: oc.Violations, Samples: append([]string(nil), oc.samples...)}
+			Requests: oc.Requests, Violations: oc.Violations, Samples: append([]string(nil), oc.samples...),
+			Apart: Apart{MockProblems: oc.apart[mockProblem], Faults: oc.apart[faulted], Closed: oc.apart[closed]}}
+		r.Summary.Apart.add(o.Apart)
 		for _, k := range oc.keys {
 			sc := oc.statuses[k]
 			ex := make(map[string]int, len(sc.Examples))
@@ -173,6 +249,7 @@ func (r CoverageReport) JUnit() ([]byte, error) {
 		Classname string   `xml:"classname,attr"`
 		Failure   *failure `xml:"failure,omitempty"`
 		Skipped   *skipped `xml:"skipped,omitempty"`
+		SystemOut string   `xml:"system-out,omitempty"`
 	}
 	type testsuite struct {
 		Name     string     `xml:"name,attr"`
@@ -204,6 +281,9 @@ func (r CoverageReport) JUnit() ([]byte, error) {
 		if o.Violations > 0 {
 			contract.Failure = &failure{Message: fmt.Sprintf("%d of %d requests broke the contract", o.Violations, o.Requests), Text: strings.Join(o.Samples, "\n")}
 			s.Failures++
+		}
+		if apart := o.Apart.String(); apart != "" {
+			contract.SystemOut = "requests that covered no status: " + apart
 		}
 		s.Cases = append(s.Cases, contract)
 		for _, st := range o.Statuses {

@@ -67,6 +67,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, x *exchange,
 		s.writeHead(w, x, rep, len(data))
 		f, _ := w.(http.Flusher)
 		const chunk, pause, budget = 16, 100 * time.Millisecond, 10 * time.Second
+		s.extendWrite(w, budget)
 		step := pause
 		if n := (len(data) + chunk - 1) / chunk; time.Duration(n)*pause > budget {
 			step = budget / time.Duration(n) // a large body still trickles within the budget

@@ -103,6 +103,10 @@ func do(t testing.TB, h http.Handler, q req) result {
 	}
 	r := httptest.NewRequest(q.method, q.target, body)
 	for k, v := range q.header {
+		if k == "Host" {
+			r.Host = v // as net/http reads it, not as a header
+			continue
+		}
 		r.Header.Set(k, v)
 	}
 	w := httptest.NewRecorder()

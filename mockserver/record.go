@@ -60,11 +60,7 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 		for _, v := range violations {
 			e.Violations = append(e.Violations, journal.Violation{Location: v.Location, Severity: cmp.Or(v.Severity, violationError), Code: v.Code, Message: v.Message})
 		}
-		what := rep.Source
-		if rep.Example != "" {
-			what = rep.Example
-		}
-		s.coverage.add(x.op, rep.Status, what, violations)
+		s.coverage.add(x.op, rep, violations)
 	}
 	s.journal.Add(e)
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {

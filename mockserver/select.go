@@ -84,6 +84,9 @@ type reply struct {
 	// the client in Prism's sl-violations header, as response violations).
 	ExampleViolations []Violation
 	Problem           *problem
+	// Fault is the breakage the answer was sent with ("" for none); Closed says why the
+	// connection closed before the answer reached the client ("" when it did).
+	Fault, Closed string
 }
 
 // choose decides the response: the status (client preference, or the invalid-request ladder),

@@ -114,6 +114,7 @@ type Server struct {
 	// engine applies requests to the runtime's store as the plan's resource model says.
 	engine  *resource.Engine
 	control http.Handler
+	guard   controlGuard // who may reach control
 }
 
 // plan is what New works out from the descriptions and fixtures, once: only read afterwards
@@ -241,6 +242,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.ids = new(resource.Sequences)
 	s.engine = s.newEngine(s.ids)
 	s.control = s.controlAPI()
+	s.guard = newControlGuard(cfg)
 	return s, nil
 }
 
@@ -271,20 +273,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, p)
 		}
 	}()
+	if r.URL.Path == controlPrefix || strings.HasPrefix(r.URL.Path, controlPrefix+"/") {
+		s.serveControl(w, r)
+		return
+	}
 	if s.cfg.CORS {
 		if preflight(w, r) {
 			return
 		}
 		corsHeaders(w.Header(), r)
-	}
-	if r.URL.Path == controlPrefix || strings.HasPrefix(r.URL.Path, controlPrefix+"/") {
-		if !s.controlAllowed(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="mockserver control"`)
-			writeProblem(w, newProblem(http.StatusUnauthorized, "the control API needs the control token (Authorization: Bearer TOKEN or X-Mock-Token)"))
-			return
-		}
-		s.control.ServeHTTP(w, r)
-		return
 	}
 	s.handle(w, r)
 }
@@ -294,23 +291,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	x, miss := s.match(r)
 	if miss != nil {
-		s.write(w, r, nil, miss)
-		s.record(r, nil, miss, start, nil)
+		s.send(w, r, nil, miss, start, nil)
 		return
 	}
 	data, err := readBody(w, r, s.cfg.MaxBodyBytes)
 	if err != nil {
-		rep := problemReply(err, SourceMock)
-		s.write(w, r, x, rep)
-		s.record(r, x, rep, start, data)
+		s.send(w, r, x, problemReply(err, SourceMock), start, data)
 		return
 	}
 	var msg string
 	x.pref, msg = parsePrefer(r.Header, x.query)
 	if msg != "" {
-		rep := problemReply(newProblem(http.StatusUnprocessableEntity, msg), SourceMock) // as Prism
-		s.write(w, r, x, rep)
-		s.record(r, x, rep, start, data)
+		s.send(w, r, x, problemReply(newProblem(http.StatusUnprocessableEntity, msg), SourceMock), start, data) // as Prism
 		return
 	}
 	for _, k := range preferQueryKeys {
@@ -326,13 +318,58 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}
 		x.limit.headers(rep.Header)
 	}
-	wait(r.Context(), x.delay().Pick(rand.Uint64()))
+	if d := x.delay().Pick(rand.Uint64()); d > 0 {
+		s.holdBack(w, r, d)
+		if err := r.Context().Err(); err != nil {
+			// Nothing is sent: the client left, or the mock is shutting down.
+			rep.Closed = "the connection closed during the delay: " + context.Cause(r.Context()).Error()
+			s.record(r, x, rep, start, data)
+			panic(http.ErrAbortHandler) // close the connection: an empty 200 would be an answer
+		}
+	}
 	if fault := x.fault(); fault != "" {
 		rep.Source += "+fault:" + fault
+		rep.Fault = fault
+		if fault == "reset" || fault == "empty" {
+			rep.Closed = "the mock closed the connection without an answer (fault " + fault + ")"
+		}
 		s.record(r, x, rep, start, data)
 		s.writeFault(w, r, x, rep, fault)
 		return
 	}
+	s.send(w, r, x, rep, start, data)
+}
+
+// send writes the answer and records it as the client got it: whole, or with the reason it
+// could not be sent (a write deadline passed, the client went away).
+func (s *Server) send(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply, start time.Time, data []byte) {
 	s.write(w, r, x, rep)
+	if err := flush(w); err != nil {
+		rep.Closed = "the answer could not be sent: " + err.Error()
+	}
 	s.record(r, x, rep, start, data)
+}
+
+// holdBack waits d before the answer, extending the connection's write deadline past the
+// wait first, so that a delay longer than the server's write timeout still gets its answer.
+func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, d time.Duration) {
+	s.extendWrite(w, min(d, maxDelay))
+	wait(r.Context(), d)
+}
+
+// extendWrite gives the answer d more than the server's write timeout from now, for a wait
+// the client asked for.
+func (s *Server) extendWrite(w http.ResponseWriter, d time.Duration) {
+	if s.cfg.WriteTimeout > 0 {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + s.cfg.WriteTimeout))
+	}
+}
+
+// flush sends what was written so far, reporting whether the client could be reached (a
+// write deadline passed, the client went away).
+func flush(w http.ResponseWriter) error {
+	if f, ok := w.(interface{ FlushError() error }); ok {
+		return f.FlushError()
+	}
+	return nil
 }

@@ -41,8 +41,8 @@ type prismExtra struct {
 }
 
 // prismOptions lists the options of `prism mock`, as `prism mock --help` prints them and
-// Prism's commands/mock.js and commands/sharedOptions.js define them, then mockserver's CI
-// flags.
+// Prism's commands/mock.js and commands/sharedOptions.js define them, then mockserver's own
+// (ownFlags: CI, control API, journal).
 func (o *options) prismOptions(x *prismExtra) []prismOption {
 	accept := func(string) error { return nil }
 	opts := []prismOption{
@@ -61,7 +61,7 @@ func (o *options) prismOptions(x *prismExtra) []prismOption {
 		{names: []string{"seed"}, arg: "SEED", usage: "seed for generated data; same seed, same bodies", set: setString(&o.seed)},
 	}
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	o.ciFlags(fs)
+	o.ownFlags(fs)
 	fs.VisitAll(func(f *flag.Flag) {
 		b, ok := f.Value.(interface{ IsBoolFlag() bool })
 		arg, usage := flag.UnquoteUsage(f)

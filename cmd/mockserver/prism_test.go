@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -159,7 +160,7 @@ func TestPrismFlagErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), append([]string{"mock"}, c.args...), noEnv, &stdout, &stderr)
+			code := run(nil, append([]string{"mock"}, c.args...), noEnv, &stdout, &stderr)
 			if code != c.code {
 				t.Errorf("exit %d, want %d", code, c.code)
 			}
@@ -177,12 +178,11 @@ func TestPrismFlagErrors(t *testing.T) {
 // silent: the server starts, says once which flags it ignored, and logs nothing else.
 func TestPrismFlagsServe(t *testing.T) {
 	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	sigs := make(chan os.Signal, 1)
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	args := []string{"mock", "../../specs/f5xc.yaml", "-mp", fmt.Sprint(port), "--json-schema-faker-fillProperties=false", "--ignoreExamples", "-v", "silent"}
-	go func() { done <- run(ctx, args, noEnv, stdout, stderr) }()
+	go func() { done <- run(sigs, args, noEnv, stdout, stderr) }()
 	for !strings.Contains(stdout.String(), "(ready in") {
 		select {
 		case code := <-done:
@@ -195,7 +195,7 @@ func TestPrismFlagsServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	cancel()
+	sigs <- syscall.SIGTERM
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", code, stderr)
 	}

@@ -1,24 +1,17 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mockserver/mockserver/mockserver"
-	"github.com/mockserver/mockserver/mockserver/spec"
 )
 
 // Exit codes.
@@ -47,9 +40,17 @@ type options struct {
 	// CI: where to write coverage at shutdown, and whether a contract violation fails the run.
 	coverageOut     string
 	failOnViolation bool
-	latency         string
-	controlToken    string
-	watch           bool
+	// shutdownGrace is how long a stop lets the requests in flight finish before cancelling them.
+	shutdownGrace time.Duration
+	latency       string
+	watch         bool
+	// The control API: its token, the browser origins allowed to call it.
+	controlToken string
+	controlCORS  []string
+	// The journal: what else to redact in it, and how many bytes of entries it keeps (0: the
+	// library's bound).
+	redact       []string
+	journalBytes int64
 	// Limits against slow or oversized requests.
 	maxBody  int64
 	timeouts timeouts
@@ -97,25 +98,38 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// run is the whole program, testable: it returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// run is the whole program, testable: it returns the exit code. sigs are the signals asking
+// it to stop (SIGINT, SIGTERM): the first drains, the second cuts the drain short (serve.go);
+// a nil channel brings none.
+func run(sigs <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := defaultOptions()
 	if err := o.fromEnv(getenv); err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage
 	}
-	if len(args) > 0 && args[0] == "validate" {
-		return validate(ctx, o, args[1:], stdout, stderr)
+	if len(args) > 0 && args[0] == "run" {
+		return runCommand(sigs, o, args[1:], stdout, stderr)
+	}
+	s, release := stopStages(sigs)
+	defer release()
+	if len(args) > 0 {
+		switch args[0] {
+		case "validate":
+			return validate(s.drain, o, args[1:], stdout, stderr)
+		case "wait":
+			return waitReady(s.drain, o, args[1:], getenv, stdout, stderr)
+		}
 	}
 	if code, stop := o.parseArgs(args, stdout, stderr); stop {
 		return code
 	}
-	return serve(ctx, o, stdout, stderr)
+	return serve(o, s, stdout, stderr)
 }
 
 func defaultOptions() options {
 	return options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info",
-		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute}}
+		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute},
+		shutdownGrace: 10 * time.Second}
 }
 
 // parseArgs reads the command line, either form, over the defaults and the environment
@@ -138,8 +152,8 @@ func (o *options) parseArgs(args []string, stdout, stderr io.Writer) (code int, 
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage, true
 	}
-	if o.port < 0 || o.port > 65535 {
-		fmt.Fprintf(stderr, "mockserver: port %d out of range 0-65535\n", o.port)
+	if err := o.check(); err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
 		return exitUsage, true
 	}
 	if len(noEffect) > 0 {
@@ -178,6 +192,26 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	str("MOCKSERVER_COVERAGE_OUT", &o.coverageOut)
 	str("MOCKSERVER_LATENCY", &o.latency)
 	str("MOCKSERVER_CONTROL_TOKEN", &o.controlToken)
+	if v := getenv("MOCKSERVER_CONTROL_CORS"); v != "" {
+		o.controlCORS = splitList(v)
+	}
+	if v := getenv("MOCKSERVER_REDACT"); v != "" {
+		o.redact = splitList(v)
+	}
+	if v := getenv("MOCKSERVER_SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("MOCKSERVER_SHUTDOWN_GRACE: want a duration such as 10s, got %q", v)
+		}
+		o.shutdownGrace = d
+	}
+	if v := getenv("MOCKSERVER_JOURNAL_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("MOCKSERVER_JOURNAL_BYTES: want a number of bytes, got %q", v)
+		}
+		o.journalBytes = n
+	}
 	if err := boolean("MOCKSERVER_FAIL_ON_VIOLATION", &o.failOnViolation); err != nil {
 		return err
 	}
@@ -227,7 +261,27 @@ func splitList(v string) []string {
 }
 
 func (o *options) parse(args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
+	fs := o.flagSet("mockserver", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mockserver [flags]\n"+
+			"       mockserver mock [prism mock flags] SPEC...   (mockserver mock --help lists them)\n"+
+			"       mockserver run [flags] -- CMD [ARG...]       serve while CMD runs (mockserver run --help)\n"+
+			"       mockserver wait [--url URL] [--timeout D]    wait until a mock answers (mockserver wait --help)\n"+
+			"       mockserver validate [flags]                  check without serving (mockserver validate --help)\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (descriptions are given with --spec, or use `mockserver mock SPEC`)", fs.Arg(0))
+	}
+	return nil
+}
+
+// flagSet defines the flags of the plain command line (also `mockserver run`'s) over o.
+func (o *options) flagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Var(&listFlag{vals: &o.specs}, "spec", "an API description file, or a directory searched for them (repeatable; env MOCKSERVER_SPEC, comma-separated)")
 	fs.StringVar(&o.fixtures, "fixtures", o.fixtures, "fixtures directory: seed records, named responses, identities, rules (env MOCKSERVER_FIXTURES; a missing directory means none)")
@@ -242,19 +296,31 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env MOCKSERVER_LOG_LEVEL)")
 	fs.BoolVar(&o.quiet, "quiet", o.quiet, "do not print the route table")
 	fs.BoolVar(&o.watch, "watch", o.watch, "reload descriptions and fixtures when they change; a broken edit keeps the previous version (env MOCKSERVER_WATCH)")
-	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this token (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.StringVar(&o.latency, "latency", o.latency, "hold every answer back MS or MIN-MAX milliseconds, a realistic network (env MOCKSERVER_LATENCY)")
 	fs.Int64Var(&o.maxBody, "max-body", o.maxBody, "largest request body accepted, in bytes; a larger one is answered 413 (env MOCKSERVER_MAX_BODY)")
 	for _, t := range o.timeoutSettings() {
 		fs.DurationVar(t.dst, t.flag, *t.dst, t.usage+" (env "+t.env+")")
 	}
-	o.ciFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mockserver [flags]\n       mockserver mock [prism mock flags] SPEC...   (mockserver mock --help lists them)\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
+	o.ownFlags(fs)
+	return fs
+}
+
+// ownFlags are mockserver's flags that both command-line forms take (the Prism form has no
+// equivalent): a CI run's, the control API's and the journal's.
+func (o *options) ownFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.coverageOut, "coverage-out", o.coverageOut, "at shutdown, write contract coverage to `FILE`.json and FILE.xml (JUnit) (env MOCKSERVER_COVERAGE_OUT)")
+	fs.BoolVar(&o.failOnViolation, "fail-on-violation", o.failOnViolation, "exit 3 at shutdown if any request broke its contract (env MOCKSERVER_FAIL_ON_VIOLATION)")
+	fs.DurationVar(&o.shutdownGrace, "shutdown-grace", o.shutdownGrace, "on SIGTERM or SIGINT, time the requests in flight have to finish before they are cancelled; the reports are written and the exit code set either way (env MOCKSERVER_SHUTDOWN_GRACE)")
+	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this `TOKEN` (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
+	fs.Var(&listFlag{vals: &o.controlCORS}, "control-cors", "a browser `ORIGIN` allowed to call /__mock, or * for any (repeatable; env MOCKSERVER_CONTROL_CORS, comma-separated; default none)")
+	fs.Var(&listFlag{vals: &o.redact}, "redact", "a header, query parameter, cookie or body field `NAME` to hide in the journal, logs and coverage, besides credentials (repeatable; env MOCKSERVER_REDACT, comma-separated)")
+	fs.Int64Var(&o.journalBytes, "journal-bytes", o.journalBytes, "the journal keeps at most `N` bytes of requests, the oldest going first (env MOCKSERVER_JOURNAL_BYTES; 0: the built-in bound)")
+}
+
+// check refuses values no flag parser catches, whichever command-line form gave them.
+func (o *options) check() error {
+	if o.port < 0 || o.port > 65535 {
+		return fmt.Errorf("port %d out of range 0-65535", o.port)
 	}
 	if o.maxBody <= 0 {
 		return fmt.Errorf("--max-body: want a positive number of bytes, got %d", o.maxBody)
@@ -264,21 +330,19 @@ func (o *options) parse(args []string, stderr io.Writer) error {
 			return fmt.Errorf("--%s: want a positive duration, got %s", t.flag, *t.dst)
 		}
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (descriptions are given with --spec, or use `mockserver mock SPEC`)", fs.Arg(0))
+	if o.shutdownGrace < 0 {
+		return fmt.Errorf("--shutdown-grace: want a duration of 0 or more, got %s", o.shutdownGrace)
+	}
+	if o.journalBytes < 0 {
+		return fmt.Errorf("--journal-bytes: want a number of bytes (0: the built-in bound), got %d", o.journalBytes)
 	}
 	return nil
 }
 
-// ciFlags are the flags of a CI run, in both command-line forms.
-func (o *options) ciFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.coverageOut, "coverage-out", o.coverageOut, "at shutdown, write contract coverage to `FILE`.json and FILE.xml (JUnit) (env MOCKSERVER_COVERAGE_OUT)")
-	fs.BoolVar(&o.failOnViolation, "fail-on-violation", o.failOnViolation, "exit 3 at shutdown if any request broke its contract (env MOCKSERVER_FAIL_ON_VIOLATION)")
-}
-
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
-		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, ControlToken: o.controlToken, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log, MaxBodyBytes: o.maxBody,
+		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log, MaxBodyBytes: o.maxBody,
+		ControlToken: o.controlToken, ControlCORS: o.controlCORS, Redact: o.redact, JournalBytes: o.journalBytes, WriteTimeout: o.timeouts.write,
 	}
 	if o.latency != "" {
 		var err error
@@ -316,155 +380,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func serve(ctx context.Context, o options, stdout, stderr io.Writer) int {
-	logs := newLineBuffer(stderr)
-	defer logs.Close()
-	log, err := newLogger(o.logLevel, logs, isTerminal(stderr))
-	if err != nil {
-		fmt.Fprintln(stderr, "mockserver:", err)
-		return exitUsage
-	}
-	cfg, err := o.config(log)
-	if err != nil {
-		fmt.Fprintln(stderr, "mockserver:", err)
-		return exitUsage
-	}
-	// kin-openapi's checks of the descriptions only warn, and take up to seconds on the largest:
-	// they run once the server listens (validateSpecs).
-	cfg.SkipSpecValidation = true
-	start := time.Now()
-	srv, err := mockserver.New(ctx, cfg)
-	logs.Flush() // what start-up logged comes before what is printed next
-	if err != nil {
-		fmt.Fprintln(stderr, "mockserver: cannot start:")
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(stderr, "  "+line)
-		}
-		return exitSpecs
-	}
-	logProblems(srv.Documents(), log, func(d *spec.Document) []string { return d.Warnings })
-	for _, b := range srv.BadExamples() {
-		first := b.Violations[0]
-		log.Warn("example breaks its own schema", "file", b.File, "operation", b.Operation, "status", b.Status,
-			"mediaType", b.MediaType, "example", b.Example, "violations", len(b.Violations),
-			"first", strings.Join(first.Location, ".")+": "+first.Message)
-	}
-	logs.Flush()
-	addr := net.JoinHostPort(o.host, strconv.Itoa(o.port))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "mockserver:", err)
-		return exitSpecs
-	}
-	if !o.quiet {
-		printRoutes(stdout, srv.Routes(), ln.Addr().String())
-	}
-	fmt.Fprintf(stdout, "mockserver: %d operations from %d descriptions on http://%s (ready in %s)\n",
-		len(srv.Routes()), len(srv.Documents()), ln.Addr(), time.Since(start).Round(time.Millisecond))
-
-	validated := make(chan struct{})
-	go func() {
-		defer close(validated)
-		logProblems(srv.Documents(), log, func(d *spec.Document) []string { return d.Validate(ctx) })
-	}()
-	// A run ends once every warning is out, however soon it is stopped.
-	defer func() { <-validated }()
-
-	go tuneGC(ctx, time.Second)
-	live := mockserver.NewLive(srv)
-	if o.watch {
-		go watch(ctx, live, append(append([]string(nil), o.specs...), o.fixtures), 500*time.Millisecond, log)
-	}
-	hs := &http.Server{
-		Handler:           live,
-		ReadHeaderTimeout: o.timeouts.readHeader,
-		ReadTimeout:       o.timeouts.read,
-		WriteTimeout:      o.timeouts.write,
-		IdleTimeout:       o.timeouts.idle,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		fmt.Fprintln(stderr, "mockserver:", err)
-		return exitSpecs
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(stderr, "mockserver: shutdown:", err)
-		return exitSpecs
-	}
-	logs.Flush()
-	return finish(live.Server(), o, stdout, stderr)
-}
-
-// logProblems logs, as warnings, the problems problems finds in each description (served
-// anyway): the ones loading noted (Document.Warnings), or kin-openapi's checks
-// (Document.Validate), which can run while requests are answered (these only read the
-// descriptions too).
-func logProblems(docs []*spec.Document, log *slog.Logger, problems func(*spec.Document) []string) {
-	for _, d := range docs {
-		for _, w := range problems(d) {
-			log.Warn("description problem (served anyway)", "file", d.File, "problem", w)
-		}
-	}
-}
-
-// finish writes the CI outputs of a run and decides its exit code.
-func finish(srv *mockserver.Server, o options, stdout, stderr io.Writer) int {
-	rep := srv.Coverage()
-	if o.coverageOut != "" {
-		if err := writeCoverage(rep, o.coverageOut); err != nil {
-			fmt.Fprintln(stderr, "mockserver: coverage:", err)
-			return exitSpecs
-		}
-		fmt.Fprintf(stdout, "mockserver: coverage %d/%d documented statuses (%.1f%%) written to %s.json and %s.xml\n",
-			rep.Summary.Covered, rep.Summary.Statuses, rep.Summary.Percent, coverageBase(o.coverageOut), coverageBase(o.coverageOut))
-	}
-	fmt.Fprintln(stdout, "mockserver: stopped")
-	if n := rep.Summary.ViolatingCalls; n > 0 && o.failOnViolation {
-		fmt.Fprintf(stderr, "mockserver: %d requests broke their contract (--fail-on-violation)\n", n)
-		return exitViolations
-	}
-	return exitOK
-}
-
-func coverageBase(p string) string {
-	return strings.TrimSuffix(strings.TrimSuffix(p, ".json"), ".xml")
-}
-
-func writeCoverage(rep mockserver.CoverageReport, out string) error {
-	base := coverageBase(out)
-	if dir := filepath.Dir(base); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	js, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(base+".json", append(js, '\n'), 0o644); err != nil {
-		return err
-	}
-	x, err := rep.JUnit()
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(base+".xml", x, 0o644)
-}
-
-func printRoutes(w io.Writer, routes []mockserver.Route, addr string) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METHOD\tPATH\tOPERATION\tFILE")
-	for _, r := range routes {
-		fmt.Fprintf(tw, "%s\thttp://%s%s\t%s\t%s\n", r.Method, addr, r.Path, r.Operation, r.File)
-	}
-	_ = tw.Flush()
 }

@@ -3,16 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -47,13 +48,22 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// start runs the command in the background and waits until it serves.
+// start runs the command in the background and waits until it serves. stop sends it SIGTERM
+// and returns its exit code.
 func start(t *testing.T, args []string, env func(string) string) (addr string, stdout *syncBuffer, stop func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	addr, stdout, _, stop = startIO(t, args, env)
+	return addr, stdout, stop
+}
+
+// startIO is start, with what the command writes to stderr too.
+func startIO(t *testing.T, args []string, env func(string) string) (addr string, stdout, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	sigs := make(chan os.Signal, 2)
+	cancel := func() { sigs <- syscall.SIGTERM }
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, args, env, stdout, stderr) }()
+	go func() { done <- run(sigs, args, env, stdout, stderr) }()
 	ready := regexp.MustCompile(`on http://(\S+) \(ready`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -83,7 +93,7 @@ func start(t *testing.T, args []string, env func(string) string) (addr string, s
 		return code
 	}
 	t.Cleanup(func() { stop() })
-	return addr, stdout, stop
+	return addr, stdout, stderr, stop
 }
 
 func TestServesBundledSpecs(t *testing.T) {
@@ -178,14 +188,14 @@ func TestExitCodes(t *testing.T) {
 		{"missing spec", []string{"--spec", filepath.Join(dir, "none.yaml"), "--port", "0"}, 1, []string{"none.yaml"}},
 		{"broken spec", []string{"--spec", broken, "--port", "0"}, 1, []string{"broken.yaml"}},
 		{"two claim one path", []string{"--spec", a, "--spec", b, "--port", "0"}, 1, []string{"a.yaml", "b.yaml", "GET /x/{name}"}},
-		{"help", []string{"--help"}, 0, []string{"Usage"}},
+		{"help", []string{"--help"}, 0, []string{"Usage", "mockserver run", "mockserver wait"}},
+		{"negative grace", []string{"--shutdown-grace", "-1s"}, 2, []string{"--shutdown-grace: want a duration of 0 or more"}},
+		{"negative journal bound", []string{"mock", "api.yaml", "--journal-bytes", "-5"}, 2, []string{"--journal-bytes: want a number of bytes"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			code := run(ctx, c.args, noEnv, &out, &errb)
+			code := run(nil, c.args, noEnv, &out, &errb)
 			if code != c.code {
 				t.Errorf("exit %d, want %d\nstderr: %s", code, c.code, errb.String())
 			}
@@ -212,13 +222,13 @@ func TestExitCodes(t *testing.T) {
 // TestLogLines checks the one structured line a request.
 func TestLogLines(t *testing.T) {
 	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	defer func() { sigs <- syscall.SIGTERM }()
 	pr, pw := io.Pipe()
 	stdout := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--spec", "../../specs/f5xc.yaml", "--port", fmt.Sprint(port), "--quiet"}, noEnv, stdout, pw)
+		done <- run(sigs, []string{"--spec", "../../specs/f5xc.yaml", "--port", fmt.Sprint(port), "--quiet"}, noEnv, stdout, pw)
 		pw.Close()
 	}()
 	lines := make(chan string, 16)
@@ -249,7 +259,7 @@ func TestLogLines(t *testing.T) {
 				t.Errorf("log line lacks %s: %s", w, line)
 			}
 		}
-		cancel()
+		sigs <- syscall.SIGTERM
 		<-done
 		return
 	}
@@ -331,12 +341,11 @@ paths:
 	if err := os.WriteFile(spec, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	sigs := make(chan os.Signal, 1)
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	args := []string{"--spec", spec, "--fixtures", filepath.Join(dir, "none"), "--port", "0", "--quiet"}
-	go func() { done <- run(ctx, args, noEnv, stdout, stderr) }()
+	go func() { done <- run(sigs, args, noEnv, stdout, stderr) }()
 	for !strings.Contains(stdout.String(), "(ready in") {
 		select {
 		case code := <-done:
@@ -344,11 +353,125 @@ paths:
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	cancel()
+	sigs <- syscall.SIGTERM
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d\nstderr: %s", code, stderr)
 	}
 	if !strings.Contains(stderr.String(), "must define exactly all path parameters") {
 		t.Errorf("no warning about the undeclared path parameter:\n%s", stderr)
+	}
+}
+
+// TestExposedWarning: listening beyond loopback without a control token says, loudly, who can
+// reach the control API and how to stop it.
+func TestExposedWarning(t *testing.T) {
+	const warning = "WARNING: listening on"
+	cases := []struct {
+		name string
+		args []string
+		warn bool
+	}{
+		{"all interfaces", []string{"--host", "0.0.0.0"}, true},
+		{"all interfaces, Prism form", []string{"mock", "../../specs/f5xc.yaml", "-h", "0.0.0.0", "-v", "silent"}, true},
+		{"all interfaces with a token", []string{"--host", "0.0.0.0", "--control-token", "s3cret"}, false},
+		{"Prism form with a token", []string{"mock", "../../specs/f5xc.yaml", "-h", "0.0.0.0", "--control-token", "s3cret"}, false},
+		{"loopback", []string{"--host", "127.0.0.1"}, false},
+		{"localhost", []string{"--host", "localhost"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append(c.args, "--port", "0")
+			if c.args[0] != "mock" {
+				args = append(args, "--quiet", "--fixtures", "none", "--spec", "../../specs/f5xc.yaml")
+			}
+			_, _, stderr, stop := startIO(t, args, noEnv)
+			stop()
+			got := stderr.String()
+			if !c.warn {
+				if strings.Contains(got, warning) {
+					t.Errorf("warned:\n%s", got)
+				}
+				return
+			}
+			for _, want := range []string{warning, "anyone who can reach this port", "read the journal", "reset", "--control-token"} {
+				if !strings.Contains(got, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, got)
+				}
+			}
+		})
+	}
+}
+
+// TestControlAddr: the mock knows the address it listens on, port 0 included, so its control
+// API refuses a request addressed to another host (DNS rebinding).
+func TestControlAddr(t *testing.T) {
+	addr, _, _ := start(t, []string{"--spec", "../../specs/f5xc.yaml", "--fixtures", "none", "--port", "0", "--quiet"}, noEnv)
+	for host, want := range map[string]int{addr: 200, "evil.example:" + strings.Split(addr, ":")[1]: http.StatusMisdirectedRequest} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/__mock/health", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, res.StatusCode, want)
+		}
+	}
+}
+
+// TestOwnFlags reads mockserver's own flags in both command-line forms and from the
+// environment, and checks the configuration they make.
+func TestOwnFlags(t *testing.T) {
+	flags := []string{"--control-cors", "http://localhost:3000", "--control-cors=*", "--redact", "X-Api-Key", "--redact", "password",
+		"--journal-bytes", "1048576", "--shutdown-grace", "3s", "--control-token", "s3cret", "--write-timeout", "90s"}
+	env := map[string]string{"MOCKSERVER_CONTROL_CORS": "http://localhost:3000, *", "MOCKSERVER_REDACT": "X-Api-Key,password",
+		"MOCKSERVER_JOURNAL_BYTES": "1048576", "MOCKSERVER_SHUTDOWN_GRACE": "3s", "MOCKSERVER_CONTROL_TOKEN": "s3cret", "MOCKSERVER_WRITE_TIMEOUT": "90s"}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"flags", flags, nil},
+		{"Prism form", append([]string{"mock", "specs"}, flags[:len(flags)-2]...), map[string]string{"MOCKSERVER_WRITE_TIMEOUT": "90s"}},
+		{"environment", nil, env},
+		{"flags over the environment", flags, map[string]string{"MOCKSERVER_CONTROL_CORS": "http://other", "MOCKSERVER_REDACT": "other", "MOCKSERVER_JOURNAL_BYTES": "5"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := defaultOptions()
+			if err := o.fromEnv(func(k string) string { return c.env[k] }); err != nil {
+				t.Fatal(err)
+			}
+			var stderr bytes.Buffer
+			if code, stop := o.parseArgs(c.args, io.Discard, &stderr); stop {
+				t.Fatalf("stopped with %d: %s", code, &stderr)
+			}
+			cfg, err := o.config(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := cfg.ControlCORS, []string{"http://localhost:3000", "*"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("ControlCORS %q, want %q", got, want)
+			}
+			if got, want := cfg.Redact, []string{"X-Api-Key", "password"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("Redact %q, want %q", got, want)
+			}
+			if cfg.JournalBytes != 1<<20 || cfg.ControlToken != "s3cret" || cfg.WriteTimeout != 90*time.Second || o.shutdownGrace != 3*time.Second {
+				t.Errorf("JournalBytes %d, ControlToken %q, WriteTimeout %s, shutdown grace %s", cfg.JournalBytes, cfg.ControlToken, cfg.WriteTimeout, o.shutdownGrace)
+			}
+		})
+	}
+	for k, v := range map[string]string{"MOCKSERVER_SHUTDOWN_GRACE": "soon", "MOCKSERVER_JOURNAL_BYTES": "-1"} {
+		o := defaultOptions()
+		if err := o.fromEnv(func(n string) string { return map[string]string{k: v}[n] }); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: error %v", k, v, err)
+		}
+	}
+	// The defaults: no origin, nothing more redacted, the library's journal bound, a 10 s grace.
+	o := defaultOptions()
+	cfg, _ := o.config(nil)
+	if cfg.ControlCORS != nil || cfg.Redact != nil || cfg.JournalBytes != 0 || cfg.WriteTimeout != time.Minute || o.shutdownGrace != 10*time.Second {
+		t.Errorf("defaults: %+v, grace %s", cfg, o.shutdownGrace)
 	}
 }

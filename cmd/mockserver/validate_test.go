@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -105,7 +104,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := func(k string) string { return tt.env[k] }
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), append([]string{"validate"}, tt.args...), env, &stdout, &stderr)
+			code := run(nil, append([]string{"validate"}, tt.args...), env, &stdout, &stderr)
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, &stdout, &stderr)
 			}
