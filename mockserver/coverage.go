@@ -108,12 +108,43 @@ func (c *coverage) add(op *spec.Operation, rep *reply, violations []Violation) {
 		oc.undocumented[rep.Status]++
 		return
 	}
-	what := rep.Source
-	if rep.Example != "" {
-		what = rep.Example
-	}
 	sc.Hits++
-	sc.Examples[what]++
+	sc.Examples[rep.what()]++
+}
+
+// unsent moves a request counted by add with rep to those whose connection closed before
+// the answer reached the client.
+func (c *coverage) unsent(op *spec.Operation, rep *reply) {
+	kind := rep.kind()
+	key := responseKey(op.Op.Responses, rep.Status)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	oc := c.by[op]
+	if oc == nil {
+		return
+	}
+	switch sc := oc.statuses[key]; {
+	case kind != answered:
+		oc.apart[kind]--
+	case sc == nil:
+		if oc.undocumented[rep.Status]--; oc.undocumented[rep.Status] == 0 {
+			delete(oc.undocumented, rep.Status)
+		}
+	default:
+		sc.Hits--
+		if sc.Examples[rep.what()]--; sc.Examples[rep.what()] == 0 {
+			delete(sc.Examples, rep.what())
+		}
+	}
+	oc.apart[closed]++
+}
+
+// what names what answered, for coverage: the example, else the source.
+func (rep *reply) what() string {
+	if rep.Example != "" {
+		return rep.Example
+	}
+	return rep.Source
 }
 
 // CoverageReport is the coverage as JSON.

@@ -134,3 +134,24 @@ func TestCoverageCountsWhatTheClientGot(t *testing.T) {
 		t.Fatalf("JUnit does not show what was counted apart:\n%s", x)
 	}
 }
+
+// TestAnswerNeverSent: a server whose write timeout the mock was not told of cuts a delayed
+// answer off; coverage does not count it as answered.
+func TestAnswerNeverSent(t *testing.T) {
+	s := inlineServer(t, "things.yaml", deliverySpec)
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.WriteTimeout = 100 * time.Millisecond
+	ts.Start()
+	t.Cleanup(ts.Close)
+	r, _ := http.NewRequest("GET", ts.URL+"/things/1", nil)
+	r.Header.Set("Prefer", "delay=300")
+	if res, err := ts.Client().Do(r); err == nil {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		t.Fatalf("the client got an answer past the write deadline: %d %s", res.StatusCode, body)
+	}
+	hits, apart := statusCoverage(t, s, "getThing")
+	if hits["200"] != 0 || apart.Closed < 1 {
+		t.Fatalf("coverage of an answer never sent: %v %+v", hits, apart)
+	}
+}

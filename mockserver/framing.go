@@ -1,33 +1,162 @@
 package mockserver
 
 import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"strings"
+	"time"
 )
 
-// readBody reads the whole body, bounded by limit. A body that cannot be read is answered with
-// a problem: 413 past the limit, 408 when the client is too slow to send it (the server's read
-// timeout), 400 when the connection breaks or the chunked encoding is corrupt.
+// acceptedEncodings are the content codings a request body may come in, as a 415 lists them
+// in Accept-Encoding (RFC 9110 §12.5.3); identity (none) is always accepted.
+const acceptedEncodings = "gzip, x-gzip, deflate"
+
+// lateAnswer is how long the answer to a body that did not arrive in time gets to be sent:
+// the server's write deadline, set when the request's headers were read, has passed or is
+// about to (it is the read deadline's, or sooner, with the default timeouts).
+const lateAnswer = 5 * time.Second
+
+// readBody reads the whole body, bounded by limit, and decodes its content coding (gzip,
+// x-gzip, deflate), so that what follows sees the body the client meant; limit bounds the
+// body both as sent and decoded. A body that cannot be read is answered with a problem: 413
+// past the limit (a declared Content-Length past it before anything is read; a decoded body
+// past it before it is all inflated), 415 for a coding the mock does not decode, 408 when the
+// client is too slow to send it (the server's read timeout), 400 when the connection breaks,
+// the chunked encoding is corrupt or the coding's stream is.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *problem) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err == nil {
+	coding, p := contentCoding(w, r.Header)
+	if p != nil {
+		return nil, p
+	}
+	if r.ContentLength > limit {
+		// Refused as it is announced: nothing is read. The rest of the body is not read
+		// either, so the connection cannot carry another request.
+		w.Header().Set("Connection", "close")
+		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes (Content-Length: %d)", limit, r.ContentLength))
+	}
+	wire := &wireReader{r: http.MaxBytesReader(w, r.Body, limit)}
+	if coding == "" {
+		data, err := io.ReadAll(wire)
+		if err != nil {
+			return nil, bodyProblem(w, err, len(data), limit)
+		}
 		return data, nil
 	}
+	dec, err := decoder(coding, wire)
+	if err == nil {
+		var data []byte
+		// One byte past the limit tells a body at the limit from a larger one, without
+		// inflating more of a zip bomb than that.
+		data, err = io.ReadAll(io.LimitReader(dec, min(limit, math.MaxInt64-1)+1))
+		switch {
+		case err == nil && int64(len(data)) > limit:
+			w.Header().Set("Connection", "close")
+			return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes once decoded (Content-Encoding: %s)", limit, coding))
+		case err == nil:
+			return data, nil
+		}
+	}
+	switch {
+	case wire.err != nil: // the body did not arrive whole: the coding is not to blame
+		return nil, bodyProblem(w, wire.err, wire.n, limit)
+	case errors.Is(err, io.EOF) && wire.n == 0: // an empty body: nothing was coded
+		return nil, nil
+	}
+	return nil, newProblem(http.StatusBadRequest, fmt.Sprintf("the request body is not valid %s (its Content-Encoding): %v", coding, err))
+}
+
+// wireReader reads the body as sent, keeping what went wrong with it (not its end) and how
+// much arrived, for a decoder's error to be told from the connection's.
+type wireReader struct {
+	r   io.Reader
+	n   int
+	err error
+}
+
+func (w *wireReader) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.n += n
+	if err != nil && err != io.EOF {
+		w.err = err
+	}
+	return n, err
+}
+
+// contentCoding returns the coding the body comes in ("" for none, "gzip" for x-gzip too), or
+// the 415 for one the mock does not decode: another coding, or several applied in turn.
+func contentCoding(w http.ResponseWriter, h http.Header) (string, *problem) {
+	var codings []string
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
+				codings = append(codings, c)
+			}
+		}
+	}
+	var msg string
+	switch {
+	case len(codings) == 0:
+		return "", nil
+	case len(codings) > 1:
+		msg = fmt.Sprintf("Content-Encoding %q applies several codings in turn, which the mock does not decode", strings.Join(codings, ", "))
+	case codings[0] == "gzip" || codings[0] == "x-gzip":
+		return "gzip", nil
+	case codings[0] == "deflate":
+		return "deflate", nil
+	default:
+		msg = fmt.Sprintf("Content-Encoding %q is not supported", codings[0])
+	}
+	w.Header().Set("Accept-Encoding", acceptedEncodings)
+	return "", newProblem(http.StatusUnsupportedMediaType, msg+": send the body as it is (identity) or in one of "+acceptedEncodings)
+}
+
+// decoder reads the body r as coded. deflate is the zlib format (RFC 9110 §8.4.1.2); a raw
+// deflate stream, as some clients send, is read too, told apart by the zlib header (RFC 1950:
+// method 8, a window of at most 32 KiB, a check that the two bytes are a multiple of 31).
+func decoder(coding string, r io.Reader) (io.Reader, error) {
+	if coding == "gzip" {
+		return gzip.NewReader(r)
+	}
+	br := bufio.NewReader(r)
+	h, err := br.Peek(2)
+	switch {
+	case err != nil && len(h) == 0:
+		return nil, err
+	case len(h) == 2 && h[0]&0x0f == 8 && h[0]>>4 <= 7 && (uint(h[0])<<8|uint(h[1]))%31 == 0:
+		return zlib.NewReader(br)
+	}
+	return flate.NewReader(br), nil
+}
+
+// bodyProblem is the answer to a body that could not be read whole (n bytes of it were).
+func bodyProblem(w http.ResponseWriter, err error, n int, limit int64) *problem {
 	var mbe *http.MaxBytesError
 	var ne net.Error
 	switch {
 	case errors.As(err, &mbe):
-		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
-	case errors.As(err, &ne) && ne.Timeout():
 		w.Header().Set("Connection", "close")
-		return nil, newProblem(http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive in time (%d bytes read)", len(data)))
+		return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
+	case errors.As(err, &ne) && ne.Timeout():
+		// The server's write deadline was set with the read deadline, from when the request's
+		// headers were read: with the write timeout no longer than the read timeout (the
+		// default), it has passed, or is about to, when the read deadline does. Without more
+		// time, the answer would be written after it and the client would get a closed
+		// connection, not the 408.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(lateAnswer))
+		w.Header().Set("Connection", "close")
+		return newProblem(http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive in time (%d bytes read)", n))
 	}
 	w.Header().Set("Connection", "close")
-	return nil, newProblem(http.StatusBadRequest, "the request body could not be read: "+err.Error())
+	return newProblem(http.StatusBadRequest, "the request body could not be read: "+err.Error())
 }

@@ -340,14 +340,16 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.send(w, r, x, rep, start, data)
 }
 
-// send writes the answer and records it as the client got it: whole, or with the reason it
-// could not be sent (a write deadline passed, the client went away).
+// send writes the answer and records it. It is recorded before it is sent, so that a client
+// reading the journal or coverage as soon as it has its answer finds it there; should the
+// sending fail (the client went away, a write deadline passed), the record is corrected.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply, start time.Time, data []byte) {
 	s.write(w, r, x, rep)
-	if err := flush(w); err != nil {
+	s.record(r, x, rep, start, data)
+	if err := flush(w); err != nil && x != nil {
+		s.coverage.unsent(x.op, rep)
 		rep.Closed = "the answer could not be sent: " + err.Error()
 	}
-	s.record(r, x, rep, start, data)
 }
 
 // holdBack waits d before the answer, extending the connection's write deadline past the

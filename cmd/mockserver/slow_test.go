@@ -12,11 +12,18 @@ import (
 )
 
 // TestSlowAndOversizedClients runs the server with short limits and checks what each kind of
-// misbehaving client gets, while a well-behaved client is served all along.
+// misbehaving client gets, while a well-behaved client is served all along. The timeouts keep
+// the relation of the defaults (read-header 10s, read 1m, write 1m), scaled down: the write
+// timeout is no longer than the read timeout, so the server's write deadline has passed, or
+// is about to, when a body that never finishes times out.
 func TestSlowAndOversizedClients(t *testing.T) {
-	addr, _, _ := start(t, []string{"--spec", "../../specs", "--fixtures", "../../fixtures", "--port", "0", "--quiet",
-		"--read-header-timeout", "300ms", "--read-timeout", "800ms", "--write-timeout", "5s", "--idle-timeout", "500ms",
-		"--max-body", "1024"}, noEnv)
+	serve := func(t *testing.T, write string) string {
+		addr, _, _ := start(t, []string{"--spec", "../../specs", "--fixtures", "../../fixtures", "--port", "0", "--quiet",
+			"--read-header-timeout", "300ms", "--read-timeout", "800ms", "--write-timeout", write, "--idle-timeout", "500ms",
+			"--max-body", "1024"}, noEnv)
+		return addr
+	}
+	addr := serve(t, "800ms")
 	const avatar = "/user-avatar/8f1c2a44-2d7e-4b8f-9a51-0c6f2f1e9b3d"
 	dial := func(t *testing.T) net.Conn {
 		t.Helper()
@@ -78,15 +85,49 @@ func TestSlowAndOversizedClients(t *testing.T) {
 	})
 
 	t.Run("body never finishes", func(t *testing.T) {
-		c := dial(t)
-		fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer alice-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"avatarId\":", avatar)
-		healthy(t)
-		closed, answer := closedWithin(c, 3*time.Second)
-		if !closed {
-			t.Fatal("a client that stopped sending its body was not cut off (read-timeout 800ms)")
+		for _, tc := range []struct {
+			name, addr string
+		}{
+			{"write timeout = read timeout", addr},
+			{"write timeout < read timeout", serve(t, "400ms")},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c, err := net.Dial("tcp", tc.addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer alice-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"avatarId\":", avatar)
+				healthy(t)
+				closed, answer := closedWithin(c, 3*time.Second)
+				if !closed {
+					t.Fatal("a client that stopped sending its body was not cut off (read-timeout 800ms)")
+				}
+				res, err := http.ReadResponse(bufio.NewReader(strings.NewReader(answer)), nil)
+				if err != nil {
+					t.Fatalf("no answer to a body that never came, the connection was closed (%v):\n%q", err, answer)
+				}
+				b, _ := io.ReadAll(res.Body)
+				if res.StatusCode != 408 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(b), "did not arrive in time") || !res.Close {
+					t.Errorf("answer to a body that never came:\n%s", answer)
+				}
+			})
 		}
-		if !strings.HasPrefix(answer, "HTTP/1.1 408 ") || !strings.Contains(answer, "application/problem+json") || !strings.Contains(answer, "did not arrive in time") {
-			t.Errorf("answer to a body that never came:\n%s", answer)
+	})
+
+	t.Run("body announced over --max-body", func(t *testing.T) {
+		// The headers alone: the 413 comes without the body being sent, before the read
+		// timeout a server waiting for it would answer 408 at.
+		c := dial(t)
+		fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer alice-token\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", avatar, int64(1)<<40)
+		_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("no answer to the headers of an oversized body: %v", err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 413 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(b), "exceeds 1024 bytes (Content-Length: 1099511627776)") || !res.Close {
+			t.Errorf("oversized body announced: %d %s %s (close %v)", res.StatusCode, res.Header.Get("Content-Type"), b, res.Close)
 		}
 	})
 

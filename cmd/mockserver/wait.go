@@ -73,8 +73,8 @@ func waitReady(ctx context.Context, o options, args []string, getenv func(string
 		select {
 		case <-ctx.Done():
 			why := fmt.Sprintf("not ready after %s", *timeout)
-			if time.Since(start) < *timeout {
-				why = "interrupted"
+			if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				why = "interrupted" // by a signal
 			}
 			fmt.Fprintf(stderr, "mockserver wait: %s %s: %s\n", base, why, last)
 			return exitSpecs

@@ -188,21 +188,28 @@ func TestFullErrorBounds(t *testing.T) {
 			_ = write(s, "a", "1", Record{})
 			_ = write(s, "a", "2", Record{})
 			return write(s, "a", "3", Record{})
-		}, SessionRecords, "most records a session may (2)"},
+		}, SessionRecords, "this session holds the most records a session may (2; it holds 2, this write needs 1 more)"},
 		{"session bytes", Limits{MaxBytes: mib}, func(s *Store) error {
 			return write(s, "a", "1", blob(mib))
-		}, SessionBytes, "more memory than a session may (1 MiB"},
+		}, SessionBytes, "this session's records would take more memory than a session may (1 MiB; it holds 0 B, this write needs 2.01 MiB more)"},
 		{"total records", Limits{MaxRecords: 3, MaxTotalRecords: 4}, func(s *Store) error {
 			for i := range 3 {
 				_ = write(s, "", strconv.Itoa(i), Record{})
 			}
 			_ = write(s, "a", "1", Record{})
 			return write(s, "a", "2", Record{})
-		}, TotalRecords, "most records it may across sessions (4)"},
+		}, TotalRecords, "the mock holds the most records it may across sessions (4; they hold 4, this write needs 1 more) and no other session is left to evict: this session holds 1, the default session 3"},
+		{"total records, the default session writing", Limits{MaxRecords: 9, MaxTotalRecords: 4}, func(s *Store) error {
+			_ = write(s, "a", "1", Record{})
+			for i := range 4 {
+				_ = write(s, "", strconv.Itoa(i), Record{}) // the fourth evicts a
+			}
+			return write(s, "", "4", Record{})
+		}, TotalRecords, "the mock holds the most records it may across sessions (4; they hold 4, this write needs 1 more) and no other session is left to evict: this session (the default one) holds 4"},
 		{"total bytes", Limits{MaxBytes: 3 * mib, MaxTotalBytes: 4 * mib}, func(s *Store) error {
 			_ = write(s, "", "1", blob(mib))
 			return write(s, "a", "1", blob(mib))
-		}, TotalBytes, "more memory than it may across sessions (4 MiB"},
+		}, TotalBytes, "the mock's records would take more memory than it may across sessions (4 MiB; they hold 2.01 MiB, this write needs 2.01 MiB more) and no other session is left to evict: this session holds 0 B, the default session 2.01 MiB"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,8 +219,8 @@ func TestFullErrorBounds(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Bound != tc.want || !errors.Is(err, ErrFull) {
 				t.Fatalf("err = %v, want a %v FullError", err, tc.want)
 			}
-			if !strings.Contains(err.Error(), tc.text) {
-				t.Fatalf("message %q does not say %q", err, tc.text)
+			if err.Error() != tc.text {
+				t.Fatalf("message %q\nwant      %q", err, tc.text)
 			}
 			checkAccounts(t, s)
 		})

@@ -310,8 +310,9 @@ func (ov *overlay) create(ss *session, i int32) {
 // del removes id from the session's view, accounting for it, and reports whether it was
 // visible. Hiding a seed takes a new tombstone: when the store's totals have no room for it
 // del changes nothing and returns a total's *FullError (the caller makes room and tries
-// again), unless force (the last try): a session's bounds never refuse a tombstone.
-func (s *Store) del(ss *session, k collKey, id string, force bool) (bool, error) {
+// again), unless rm.force (nobody is left to evict): a session's bounds never refuse a
+// tombstone.
+func (s *Store) del(ss *session, k collKey, id string, rm *room) (bool, error) {
 	if ov, i := ss.find(k, id); i >= 0 {
 		sl := &ov.slots[i]
 		if sl.tomb {
@@ -324,7 +325,7 @@ func (s *Store) del(ss *session, k collKey, id string, force bool) (bool, error)
 	if !s.isSeed(k, id) {
 		return false, nil
 	}
-	if err := s.t.admitTombs(ss, charge{1, tombSize(len(id))}, force); err != nil {
+	if err := s.t.admit(ss, charge{}, charge{1, tombSize(len(id))}, rm); err != nil {
 		return false, err
 	}
 	s.tombstone(ss, k, id)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
-	"sync/atomic"
 )
 
 // Bound names a limit a write can hit.
@@ -37,14 +36,22 @@ func (b Bound) String() string {
 
 // FullError is the error of a write refused for want of room: Bound says which limit it
 // would pass. It is ErrFull for errors.Is. Its message names the cause for the client the
-// server answers 507 (what to do about it is the server's to add).
+// server answers 507 (what to do about it is the server's to add): the bound, what is held
+// against it, what the write needed, and, for a total, who holds it.
 type FullError struct {
 	Bound Bound
 	Limit int64 // the limit: entries or bytes
-	Held  int64 // what the session (or, for a total, the store) held then
+	Held  int64 // what the session (or, for a total, the store) held then, besides the write
 	Need  int64 // what the write needed on top
-	need  charge
-	tomb  bool // the refused entries are tombstones, which are kept when no room can be made
+	// For a total, who held it when the write gave up, nobody else being left to evict: the
+	// writing session (Session), the default session (Default; 0 when it is the writer) and
+	// Others, the rest: writes of other sessions under way (the room reserved for them, the
+	// records of sessions just evicted and not yet given back).
+	Session, Default, Others int64
+	def                      bool   // the writer is the default session
+	need                     charge // what the totals lacked, besides the room the write holds
+	want                     charge // what the write needed in all
+	tomb                     bool   // the refused entries include tombstones, which are kept when no room can be made
 }
 
 // Is reports whether target is ErrFull.
@@ -53,17 +60,30 @@ func (e *FullError) Is(target error) bool { return target == ErrFull }
 func (e *FullError) Error() string {
 	switch e.Bound {
 	case SessionRecords:
-		return fmt.Sprintf("this session holds the most records a session may (%d)", e.Limit)
+		return fmt.Sprintf("this session holds the most records a session may (%d; it holds %d, this write needs %d more)", e.Limit, e.Held, e.Need)
 	case SessionBytes:
 		return fmt.Sprintf("this session's records would take more memory than a session may (%s; it holds %s, this write needs %s more)",
 			byteSize(e.Limit), byteSize(e.Held), byteSize(e.Need))
 	case TotalRecords:
-		return fmt.Sprintf("the mock holds the most records it may across sessions (%d) and no other session is left to evict", e.Limit)
+		return fmt.Sprintf("the mock holds the most records it may across sessions (%d; they hold %d, this write needs %d more) and no other session is left to evict: %s",
+			e.Limit, e.Held, e.Need, e.holders(func(n int64) string { return fmt.Sprint(n) }))
 	case TotalBytes:
-		return fmt.Sprintf("the mock's records would take more memory than it may across sessions (%s; this write needs %s more) and no other session is left to evict",
-			byteSize(e.Limit), byteSize(e.Need))
+		return fmt.Sprintf("the mock's records would take more memory than it may across sessions (%s; they hold %s, this write needs %s more) and no other session is left to evict: %s",
+			byteSize(e.Limit), byteSize(e.Held), byteSize(e.Need), e.holders(byteSize))
 	}
 	return ErrFull.Error()
+}
+
+// holders says who holds a total: "this session holds 600, the default session 400".
+func (e *FullError) holders(f func(int64) string) string {
+	s := "this session holds " + f(e.Session) + ", the default session " + f(e.Default)
+	if e.def {
+		s = "this session (the default one) holds " + f(e.Session)
+	}
+	if e.Others > 0 {
+		s += ", other sessions' writes under way " + f(e.Others)
+	}
+	return s
 }
 
 // byteSize renders n bytes for people: "512 B", "1.5 KiB", "64 MiB".
@@ -77,23 +97,6 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.3g MiB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%.3g GiB", float64(n)/(1<<30))
-}
-
-// reserve adds d to a unless that takes it past limit; it returns what a held and whether
-// d was added. Giving back (d ≤ 0) always succeeds.
-func reserve(a *atomic.Int64, d, limit int64) (int64, bool) {
-	if d <= 0 {
-		return a.Add(d) - d, true
-	}
-	for {
-		cur := a.Load()
-		if cur+d > limit {
-			return cur, false
-		}
-		if a.CompareAndSwap(cur, cur+d) {
-			return cur, true
-		}
-	}
 }
 
 // Size estimates, in bytes of Go heap (measured with go1.26; TestSizeEstimate keeps them

@@ -235,10 +235,6 @@ func (s *Store) List(session, resource, scope string) []Entry {
 	return s.list(ss, collKey{resource, scope})
 }
 
-// maxAttempts bounds how often a write is tried again after evicting other sessions to
-// make room for it (others may take the room first).
-const maxAttempts = 4
-
 // Update atomically reads, changes and writes one record. fn gets a deep copy of the
 // current record (nil, false if absent) and a read-only View of the session, and
 // returns the new record, or nil to delete it, or an error to abort (returned as is,
@@ -249,40 +245,64 @@ const maxAttempts = 4
 //
 // Update returns the record as stored (nil after a delete). It fails with a *FullError
 // (errors.Is ErrFull) when storing would take the session past MaxRecords entries or
-// MaxBytes, or the store past a total that evicting others cannot bring it under;
-// deletes never fail that way (a tombstone hides a seed, so tombstones are bounded by
-// the seeds). The first write to an unknown session creates it.
+// MaxBytes, or the store past a total that evicting every other named session cannot
+// bring it under; deletes never fail that way (a tombstone hides a seed, so tombstones are
+// bounded by the seeds). The first write to an unknown session creates it.
 func (s *Store) Update(session string, ref Ref, fn func(cur Record, exists bool, v View) (Record, error)) (Record, error) {
 	k := collKey{ref.Resource, ref.Scope}
-	for attempt := 1; ; attempt++ {
+	var rm room
+	defer s.t.release(&rm)
+	for {
 		ss := s.t.lookup(session, true, true)
-		rec, err := s.update(ss, k, ref.ID, fn, attempt == maxAttempts)
-		if !s.again(ss, err, &attempt) {
+		rec, err := s.update(ss, k, ref.ID, fn, &rm)
+		if !s.again(ss, err, &rm) {
 			return rec, err
 		}
 	}
 }
 
-// again reports whether a write that failed with err is to be tried again: when a total
-// refused it and evicting other sessions made room, or when nobody is left to evict but
-// what was refused is a tombstone, which the last try (attempt set to it) keeps anyway.
-func (s *Store) again(ss *session, err error, attempt *int) bool {
+// errGone is what a write to a session evicted meanwhile fails with, to be tried again on
+// the session of that name now: what it wrote would be lost with the session, uncounted.
+var errGone = errors.New("state: the session was evicted")
+
+// again reports whether a write to ss that failed with err is to be tried again: when ss was
+// evicted before the write took it (errGone); when a total refused it and evicting other
+// sessions made room for it, reserved in rm; or when
+// nobody is left to evict but what was refused includes new tombstones, which the next try
+// (rm.force) keeps anyway. When it is not, a total's refusal is completed with who holds
+// the total.
+//
+// Each try again holds more room than the last (or forces), so a write is refused only
+// once nobody is left to evict: however many writers compete for the room, what makeRoom
+// reserved for this one is its own.
+func (s *Store) again(ss *session, err error, rm *room) bool {
+	if err == errGone {
+		return true
+	}
 	var fe *FullError
-	if !errors.As(err, &fe) || !fe.Bound.total() || *attempt == maxAttempts {
+	if !errors.As(err, &fe) || !fe.Bound.total() {
 		return false
 	}
-	if !s.t.makeRoom(ss, fe.need) {
-		if !fe.tomb {
+	for {
+		b := s.t.makeRoom(ss, fe.need, rm)
+		switch {
+		case b == 0:
+			return true
+		case fe.tomb && !rm.force:
+			rm.force = true
+			return true
+		case s.t.explain(ss, fe, b, rm):
 			return false
 		}
-		*attempt = maxAttempts - 1
 	}
-	return true
 }
 
-func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, exists bool, v View) (Record, error), last bool) (Record, error) {
+func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, exists bool, v View) (Record, error), rm *room) (Record, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	if ss.gone {
+		return nil, errGone
+	}
 	ov, i := ss.find(k, id) // fn cannot change the session: the slot stays where it is
 	cur, ok := s.readAt(ov, i, k, id)
 	next, err := fn(cur, ok, view{s, ss})
@@ -291,7 +311,7 @@ func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, ex
 	}
 	if next == nil {
 		if ok {
-			if _, err := s.del(ss, k, id, last); err != nil {
+			if _, err := s.del(ss, k, id, rm); err != nil {
 				return nil, err
 			}
 		}
@@ -302,7 +322,7 @@ func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, ex
 	if i >= 0 {
 		c = charge{0, e.size - ov.slots[i].size}
 	}
-	if err := s.t.admit(ss, c); err != nil {
+	if err := s.t.admit(ss, c, charge{}, rm); err != nil {
 		return nil, err
 	}
 	s.putAt(ss, k, id, ov, i, e)
@@ -318,18 +338,23 @@ func (s *Store) update(ss *session, k collKey, id string, fn func(cur Record, ex
 // Update, the batch may run again after other sessions are evicted to make room.
 func (s *Store) UpdateAll(session, resource, scope string, match func(Record) bool, fn func(cur Record, v View) (Record, error)) ([]Entry, error) {
 	k := collKey{resource, scope}
-	for attempt := 1; ; attempt++ {
+	var rm room
+	defer s.t.release(&rm)
+	for {
 		ss := s.t.lookup(session, true, true)
-		out, err := s.updateAll(ss, k, match, fn, attempt == maxAttempts)
-		if !s.again(ss, err, &attempt) {
+		out, err := s.updateAll(ss, k, match, fn, &rm)
+		if !s.again(ss, err, &rm) {
 			return out, err
 		}
 	}
 }
 
-func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn func(cur Record, v View) (Record, error), last bool) ([]Entry, error) {
+func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn func(cur Record, v View) (Record, error), rm *room) ([]Entry, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	if ss.gone {
+		return nil, errGone
+	}
 	type change struct {
 		id   string
 		next Record // the caller's; nil: delete
@@ -354,7 +379,7 @@ func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn fu
 	// Capacity: writes that need a new entry (a seed not yet overridden), and the bytes
 	// of the whole batch, deletes giving theirs back. New tombstones (deleted seeds) are
 	// exempt from the session's bounds, as in Delete: only the totals may send the batch
-	// back to make room, and on the last try they are counted, never refused.
+	// back to make room, and once nobody is left to evict they are counted, never refused.
 	var need, tombs charge
 	for _, c := range changes {
 		ov, i := ss.find(k, c.id)
@@ -371,11 +396,7 @@ func (s *Store) updateAll(ss *session, k collKey, match func(Record) bool, fn fu
 			tombs.bytes += tombSize(len(c.id))
 		}
 	}
-	if err := s.t.admit(ss, need); err != nil {
-		return nil, err
-	}
-	if err := s.t.admitTombs(ss, tombs, last); err != nil {
-		s.t.account(ss, charge{-need.slots, -need.bytes}) // give need back: nothing was written
+	if err := s.t.admit(ss, need, tombs, rm); err != nil {
 		return nil, err
 	}
 	out := make([]Entry, 0, len(changes))
@@ -406,11 +427,16 @@ func (s *Store) Delete(session string, ref Ref) bool {
 		}
 		ss = s.t.lookup(session, true, true)
 	}
-	for attempt := 1; ; attempt++ {
+	var rm room
+	defer s.t.release(&rm)
+	for {
+		ok, err := false, errGone
 		ss.mu.Lock()
-		ok, err := s.del(ss, k, ref.ID, attempt == maxAttempts)
+		if !ss.gone {
+			ok, err = s.del(ss, k, ref.ID, &rm)
+		}
 		ss.mu.Unlock()
-		if !s.again(ss, err, &attempt) {
+		if !s.again(ss, err, &rm) {
 			return ok
 		}
 		ss = s.t.lookup(session, true, true)
@@ -537,9 +563,12 @@ type table struct {
 	evicted []*session
 
 	// total and totalBytes count the entries and bytes of every live session (the default
-	// one included), for MaxTotalRecords and MaxTotalBytes. Changed under the session's
-	// lock, with the session's n and bytes.
+	// one included), for MaxTotalRecords and MaxTotalBytes, and the room reserved for writes
+	// under way (room.res). Changed under the session's lock, with the session's n and
+	// bytes, or by a write reserving or giving back room; taken only through reserve.
 	total, totalBytes atomic.Int64
+	// reserving serialises reserve: a leaf lock, held for the two totals' check and add.
+	reserving sync.Mutex
 	// settling counts the sessions evicted whose entries still count in the totals.
 	settling atomic.Int64
 	// overlays numbers the overlays made (overlay.id).
@@ -564,7 +593,8 @@ type session struct {
 	seq   uint64 // last creation number handed out
 	ver   uint64 // last version number handed out (every write takes one)
 	// gone is set once the session is evicted and its slots no longer count in the
-	// totals; a request that still holds it may write on, uncounted.
+	// totals; a request that still holds it may read on, but a write tries the session of
+	// that name again (errGone).
 	gone bool
 }
 

@@ -148,64 +148,105 @@ func (t *table) account(ss *session, c charge) {
 	}
 }
 
-// admit accounts c if the session and the totals have room for it, else reports the
-// first bound it would pass, changing nothing (ss.mu held). What c gives back always
-// fits. The totals are reserved atomically, so concurrent writers of different sessions
-// cannot pass them together.
-func (t *table) admit(ss *session, c charge) error {
-	lim := t.lim
-	if c.slots > 0 && ss.n+c.slots > lim.MaxRecords {
-		return &FullError{Bound: SessionRecords, Limit: int64(lim.MaxRecords), Held: int64(ss.n), Need: int64(c.slots)}
-	}
-	if c.bytes > 0 && ss.bytes+c.bytes > lim.MaxBytes {
-		return &FullError{Bound: SessionBytes, Limit: lim.MaxBytes, Held: ss.bytes, Need: c.bytes}
-	}
-	return t.admitTotal(ss, c, false)
+// room is what one write (an Update, UpdateAll or Delete, all its tries) has secured in
+// the totals: res, the entries and bytes makeRoom reserved for it by evicting other sessions
+// (counted in the totals, in no session yet), and force, set once nobody is left to evict:
+// its new tombstones are then kept past the totals.
+type room struct {
+	res   charge
+	force bool
 }
 
-// admitTombs accounts c, new tombstones, unless the totals have no room for them and force
-// is not set. A session's bounds never refuse a tombstone (tombstones are bounded by the
-// seeds), but it must not take the store past its totals while other sessions can be
-// evicted to make room; when none can, the last try (force) keeps it anyway.
-func (t *table) admitTombs(ss *session, c charge, force bool) error {
-	err := t.admitTotal(ss, c, force)
-	if fe, ok := err.(*FullError); ok {
+// release gives back what is left of the write's reservation.
+func (t *table) release(rm *room) {
+	if rm.res != (charge{}) {
+		t.total.Add(int64(-rm.res.slots))
+		t.totalBytes.Add(-rm.res.bytes)
+		rm.res = charge{}
+	}
+}
+
+// admit accounts need and tombs, new tombstones, if the session and the totals have room
+// for them, else reports the first bound they would pass, changing nothing (ss.mu held).
+// What they give back always fits. A session's bounds never refuse a tombstone (tombstones
+// are bounded by the seeds), but the totals do while other sessions can be evicted to make
+// room; with rm.force (nobody is left) they are kept anyway. The room rm reserved counts
+// first: what it holds beyond the charge goes back to the totals.
+func (t *table) admit(ss *session, need, tombs charge, rm *room) error {
+	lim := t.lim
+	if need.slots > 0 && ss.n+need.slots > lim.MaxRecords {
+		return &FullError{Bound: SessionRecords, Limit: int64(lim.MaxRecords), Held: int64(ss.n), Need: int64(need.slots)}
+	}
+	if need.bytes > 0 && ss.bytes+need.bytes > lim.MaxBytes {
+		return &FullError{Bound: SessionBytes, Limit: lim.MaxBytes, Held: ss.bytes, Need: need.bytes}
+	}
+	if rm.force {
+		if err := t.admitTotal(ss, need, rm); err != nil {
+			return err
+		}
+		t.account(ss, tombs)
+		return nil
+	}
+	err := t.admitTotal(ss, charge{need.slots + tombs.slots, need.bytes + tombs.bytes}, rm)
+	if fe, ok := err.(*FullError); ok && tombs != (charge{}) {
 		fe.tomb = true
 	}
 	return err
 }
 
-// admitTotal accounts c if the totals have room for it, or with force whether they have or
-// not, else reports the total it would pass, changing nothing (ss.mu held). It is admit
-// without the session's own bounds.
-func (t *table) admitTotal(ss *session, c charge, force bool) error {
-	lim := t.lim
-	if force {
-		t.account(ss, c)
-		return nil
+// admitTotal accounts c to the session if the totals have room for it, the write's
+// reservation counting as room, else reports the total it would pass, changing nothing
+// (ss.mu held, ss not gone). The reservation is used up when it succeeds.
+func (t *table) admitTotal(ss *session, c charge, rm *room) error {
+	d := charge{c.slots - rm.res.slots, c.bytes - rm.res.bytes}
+	if b := t.reserve(d); b != 0 {
+		return &FullError{Bound: b, need: charge{max(d.slots, 0), max(d.bytes, 0)}, want: c} // explain fills in the figures
 	}
-	if !ss.gone {
-		if held, ok := reserve(&t.total, int64(c.slots), int64(lim.MaxTotalRecords)); !ok {
-			return &FullError{Bound: TotalRecords, Limit: int64(lim.MaxTotalRecords), Held: held, Need: int64(c.slots), need: c}
-		}
-		if held, ok := reserve(&t.totalBytes, c.bytes, lim.MaxTotalBytes); !ok {
-			t.total.Add(int64(-c.slots))
-			return &FullError{Bound: TotalBytes, Limit: lim.MaxTotalBytes, Held: held, Need: c.bytes, need: c}
-		}
-	}
+	rm.res = charge{}
 	ss.n += c.slots
 	ss.bytes += c.bytes
 	return nil
 }
 
+// reserve adds d to the totals unless that takes one past its limit, and reports which
+// (0: d was added). Giving back always succeeds. Reservations are made one at a time, the
+// two totals together, so that concurrent writers neither pass a total together nor see
+// one inflated by a reservation the other total then refuses. Other changes to the totals
+// (account) give back, or take what was reserved, or keep tombstones past the totals once
+// nobody is left to evict: they need not wait.
+func (t *table) reserve(d charge) Bound {
+	if d.slots <= 0 && d.bytes <= 0 {
+		t.total.Add(int64(d.slots))
+		t.totalBytes.Add(d.bytes)
+		return 0
+	}
+	t.reserving.Lock()
+	defer t.reserving.Unlock()
+	if d.slots > 0 && t.total.Load()+int64(d.slots) > int64(t.lim.MaxTotalRecords) {
+		return TotalRecords
+	}
+	if d.bytes > 0 && t.totalBytes.Load()+d.bytes > t.lim.MaxTotalBytes {
+		return TotalBytes
+	}
+	t.total.Add(int64(d.slots))
+	t.totalBytes.Add(d.bytes)
+	return 0
+}
+
 // makeRoom evicts the least recently used named sessions other than ss until the totals
-// have room for need, and reports whether they have; false when nobody else is left to
-// evict. Sessions others have just evicted count as room to come: it waits for their
-// records to be given back before it gives up. It takes no lock the caller may hold: call
-// it without ss.mu.
-func (t *table) makeRoom(ss *session, need charge) bool {
-	for (need.slots > 0 && t.total.Load()+int64(need.slots) > int64(t.lim.MaxTotalRecords)) ||
-		(need.bytes > 0 && t.totalBytes.Load()+need.bytes > t.lim.MaxTotalBytes) {
+// have room for need, reserves it for the write (rm.res) and returns 0; else, nobody else
+// being left to evict, the total that has no room, held by ss, the default session and
+// other writes under way. Sessions others have just evicted count as room to come: it
+// waits for their records to be given back before it gives up. It takes no lock the caller
+// may hold: call it without ss.mu.
+func (t *table) makeRoom(ss *session, need charge, rm *room) Bound {
+	for {
+		b := t.reserve(need)
+		if b == 0 {
+			rm.res.slots += need.slots
+			rm.res.bytes += need.bytes
+			return 0
+		}
 		t.mu.Lock()
 		var victim *session
 		for e := t.lru.Back(); e != nil; e = e.Prev() {
@@ -220,10 +261,44 @@ func (t *table) makeRoom(ss *session, need charge) bool {
 				runtime.Gosched()
 				continue
 			}
-			return false
+			return b
 		}
 		t.evictLocked(victim)
 		t.unlock()
 	}
-	return true
+}
+
+// explain fills in fe, the refusal of a write to ss by total b that no eviction can make
+// room for: the limit, what the write needs (all of it, fe.want), what the store holds
+// besides the write's own reservation, and who holds it: ss, the default session and, the
+// rest, writes of other sessions under way (their reserved room, sessions evicted and not
+// given back yet). It reports whether the figures, read now, still leave no room: writes
+// under way may have given theirs back since. It takes the sessions' locks one at a time:
+// call it without ss.mu.
+func (t *table) explain(ss *session, fe *FullError, b Bound, rm *room) bool {
+	held := func(ss *session) int64 {
+		ss.mu.RLock()
+		defer ss.mu.RUnlock()
+		switch {
+		case ss.gone:
+			return 0
+		case b == TotalBytes:
+			return ss.bytes
+		}
+		return int64(ss.n)
+	}
+	fe.Bound = b
+	fe.Session = held(ss)
+	if ss != t.def {
+		fe.Default = held(t.def)
+	} else {
+		fe.def = true
+	}
+	if b == TotalBytes {
+		fe.Limit, fe.Need, fe.Held = t.lim.MaxTotalBytes, fe.want.bytes, t.totalBytes.Load()-rm.res.bytes
+	} else {
+		fe.Limit, fe.Need, fe.Held = int64(t.lim.MaxTotalRecords), int64(fe.want.slots), t.total.Load()-int64(rm.res.slots)
+	}
+	fe.Others = max(fe.Held-fe.Session-fe.Default, 0)
+	return fe.Held+fe.Need > fe.Limit
 }
