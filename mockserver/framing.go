@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,59 @@ const acceptedEncodings = "gzip, x-gzip, deflate"
 // about to (it is the read deadline's, or sooner, with the default timeouts).
 const lateAnswer = 5 * time.Second
 
+// DefaultBodiesInFlight is Config.BodiesInFlight when unset: with bodyWeight 4, 64 MiB of
+// request bodies read at once (six of the largest the mock accepts by default), far more than
+// a test suite sends, far less than a laptop has.
+const DefaultBodiesInFlight = 256 << 20
+
+// bodyWeight is what a body's byte costs while its request is handled: the buffer it is read
+// into (grown by doubling) and the value validation decodes from it.
+const bodyWeight = 4
+
+// bodyBudget bounds the memory the request bodies handled at once take together. Safe for
+// concurrent use.
+type bodyBudget struct {
+	used atomic.Int64
+	max  int64
+}
+
+// take reserves n bytes, reporting whether they fit.
+func (b *bodyBudget) take(n int64) bool {
+	if b.used.Add(n) > b.max {
+		b.used.Add(-n)
+		return false
+	}
+	return true
+}
+
+// give returns n bytes taken.
+func (b *bodyBudget) give(n int64) {
+	if n != 0 {
+		b.used.Add(-n)
+	}
+}
+
+// errBusy is a body refused because the bodies being handled already take the budget.
+var errBusy = errors.New("the mock is reading too many request bodies at once")
+
+// budgetReader takes from budget what it reads, weighed, keeping the count in held.
+type budgetReader struct {
+	r      io.Reader
+	budget *bodyBudget
+	held   int64
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if n > 0 {
+		if !b.budget.take(int64(n) * bodyWeight) {
+			return 0, errBusy
+		}
+		b.held += int64(n) * bodyWeight
+	}
+	return n, err
+}
+
 // readBody reads the whole body, bounded by limit, and decodes its content coding (gzip,
 // x-gzip, deflate), so that what follows sees the body the client meant; limit bounds the
 // body both as sent and decoded. A body that cannot be read is answered with a problem: 413
@@ -31,49 +85,67 @@ const lateAnswer = 5 * time.Second
 // past it before it is all inflated), 415 for a coding the mock does not decode, 408 when the
 // client is too slow to send it (the server's read timeout), 400 when the connection breaks,
 // the chunked encoding is corrupt or the coding's stream is.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *problem) {
+//
+// What the body holds is taken from budget, and returned as held (to give back once the
+// request is answered, whatever the outcome); past the budget, the answer is a 503.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, budget *bodyBudget) (data []byte, held int64, p *problem) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
+		return nil, 0, nil
 	}
 	coding, p := contentCoding(w, r.Header)
 	if p != nil {
-		return nil, p
+		return nil, 0, p
 	}
 	if r.ContentLength > limit {
 		// Refused as it is announced: nothing is read. The rest of the body is not read
 		// either, so the connection cannot carry another request.
 		w.Header().Set("Connection", "close")
-		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes (Content-Length: %d)", limit, r.ContentLength))
+		return nil, 0, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes (Content-Length: %d)", limit, r.ContentLength))
 	}
 	wire := &wireReader{r: http.MaxBytesReader(w, r.Body, limit)}
 	if coding == "" {
-		data, err := io.ReadAll(wire)
+		in := &budgetReader{r: wire, budget: budget}
+		data, err := io.ReadAll(in)
 		if err != nil {
-			return nil, bodyProblem(w, err, len(data), limit)
+			return nil, in.held, bodyProblem(w, err, len(data), limit)
 		}
-		return data, nil
+		return data, in.held, nil
 	}
+	return readCoded(w, wire, coding, limit, budget)
+}
+
+// readCoded reads a body sent in coding from wire, decoded, taking what it holds from budget.
+func readCoded(w http.ResponseWriter, wire *wireReader, coding string, limit int64, budget *bodyBudget) ([]byte, int64, *problem) {
 	dec, err := decoder(coding, wire)
-	if err == nil {
-		var data []byte
-		// One byte past the limit tells a body at the limit from a larger one, without
-		// inflating more of a zip bomb than that.
-		data, err = io.ReadAll(io.LimitReader(dec, min(limit, math.MaxInt64-1)+1))
-		switch {
-		case err == nil && int64(len(data)) > limit:
-			w.Header().Set("Connection", "close")
-			return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes once decoded (Content-Encoding: %s)", limit, coding))
-		case err == nil:
-			return data, nil
-		}
+	if err != nil {
+		return nil, 0, codedProblem(w, wire, coding, err, limit)
 	}
+	// One byte past the limit tells a body at the limit from a larger one, without inflating
+	// more of a zip bomb than that.
+	in := &budgetReader{r: io.LimitReader(dec, min(limit, math.MaxInt64-1)+1), budget: budget}
+	data, err := io.ReadAll(in)
+	switch {
+	case errors.Is(err, errBusy):
+		return nil, in.held, bodyProblem(w, err, len(data), limit)
+	case err != nil:
+		return nil, in.held, codedProblem(w, wire, coding, err, limit)
+	case int64(len(data)) > limit:
+		w.Header().Set("Connection", "close")
+		return nil, in.held, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes once decoded (Content-Encoding: %s)", limit, coding))
+	}
+	return data, in.held, nil
+}
+
+// codedProblem is the answer to a coded body that could not be decoded (err); nil for an empty
+// one.
+func codedProblem(w http.ResponseWriter, wire *wireReader, coding string, err error, limit int64) *problem {
 	switch {
 	case wire.err != nil: // the body did not arrive whole: the coding is not to blame
-		return nil, bodyProblem(w, wire.err, wire.n, limit)
+		return bodyProblem(w, wire.err, wire.n, limit)
 	case errors.Is(err, io.EOF) && wire.n == 0: // an empty body: nothing was coded
-		return nil, nil
+		return nil
 	}
-	return nil, newProblem(http.StatusBadRequest, fmt.Sprintf("the request body is not valid %s (its Content-Encoding): %v", coding, err))
+	return newProblem(http.StatusBadRequest, fmt.Sprintf("the request body is not valid %s (its Content-Encoding): %v", coding, err))
 }
 
 // wireReader reads the body as sent, keeping what went wrong with it (not its end) and how
@@ -147,6 +219,10 @@ func bodyProblem(w http.ResponseWriter, err error, n int, limit int64) *problem 
 	case errors.As(err, &mbe):
 		w.Header().Set("Connection", "close")
 		return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
+	case errors.Is(err, errBusy):
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		return newProblem(http.StatusServiceUnavailable, err.Error()+": try again in a moment")
 	case errors.As(err, &ne) && ne.Timeout():
 		// The server's write deadline was set with the read deadline, from when the request's
 		// headers were read: with the write timeout no longer than the read timeout (the

@@ -192,3 +192,44 @@ func TestDeclaredOversizeBody(t *testing.T) {
 		t.Error("the connection is kept open, with the announced body still to come on it")
 	}
 }
+
+// TestBodiesInFlight holds one request's body while another arrives: the second does not fit
+// in the bodies' budget and is told to come back (503, Retry-After); once the first is
+// answered, its share is free again.
+func TestBodiesInFlight(t *testing.T) {
+	body := `{"name":"` + strings.Repeat("x", 200) + `"}` // 212 bytes: 848 weighed
+	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight = 1000 })
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	post := func(prefer string) (int, http.Header) {
+		r, _ := http.NewRequest("POST", srv.URL+"/pets", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if prefer != "" {
+			r.Header.Set("Prefer", prefer)
+		}
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Error(err)
+			return 0, nil
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, res.Header
+	}
+	if st, _ := post(""); st != 201 {
+		t.Fatalf("a body alone: %d", st)
+	}
+	held := make(chan int)
+	go func() { st, _ := post("delay=800"); held <- st }() // its body is held during the delay
+	time.Sleep(300 * time.Millisecond)
+	st, h := post("")
+	if st != http.StatusServiceUnavailable || h.Get("Retry-After") == "" {
+		t.Fatalf("a body past the budget: %d, Retry-After %q", st, h.Get("Retry-After"))
+	}
+	if st := <-held; st != 201 {
+		t.Fatalf("the held request: %d", st)
+	}
+	if st, _ := post(""); st != 201 {
+		t.Fatalf("after the held one was answered: %d", st)
+	}
+}

@@ -50,6 +50,7 @@ func (rt *runtime) handedTo(n *Server) *runtime {
 		ids:       rt.ids, // shared: no id is handed out twice
 		journal:   rt.journal,
 		coverage:  n.coverage,
+		bodies:    rt.bodies, // rt's version may still be reading bodies
 	}
 }
 

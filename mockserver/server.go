@@ -85,6 +85,10 @@ type Config struct {
 	Mounts []Mount
 	// MaxBodyBytes bounds a request body (413 past it); 0 means 10 MiB.
 	MaxBodyBytes int64
+	// BodiesInFlight bounds the memory the request bodies being handled at once may take
+	// together, counted as bodyWeight times their bytes (0 → DefaultBodiesInFlight); a request
+	// whose body does not fit is answered 503 with Retry-After.
+	BodiesInFlight int64
 	// AllowRemoteRefs lets descriptions $ref http(s) URLs.
 	AllowRemoteRefs bool
 	// SkipSpecValidation skips the description checks that produce start-up warnings.
@@ -163,6 +167,7 @@ type runtime struct {
 	ids       *resource.Sequences
 	journal   *journal.Journal
 	coverage  *coverage // per plan: a reload starts it again
+	bodies    *bodyBudget
 }
 
 // Route is one served operation.
@@ -182,6 +187,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 10 << 20
+	}
+	if cfg.BodiesInFlight <= 0 {
+		cfg.BodiesInFlight = DefaultBodiesInFlight
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -222,6 +230,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.journal = journal.New(cfg.JournalSize)
 	s.coverage = newCoverage(s.routes)
+	s.bodies = &bodyBudget{max: cfg.BodiesInFlight}
 	s.model = resource.Infer(docs)
 	s.bindings, s.shapes = s.model.Bindings, s.model.Shapes
 	s.shapes[filesResource] = &resource.Shape{Name: filesResource, Closed: true, KeyProperty: "id"}
@@ -294,7 +303,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		s.send(w, r, nil, miss, start, nil)
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	data, held, err := readBody(w, r, s.cfg.MaxBodyBytes, s.bodies)
+	defer s.bodies.give(held)
 	if err != nil {
 		s.send(w, r, x, problemReply(err, SourceMock), start, data)
 		return

@@ -16,13 +16,21 @@ import (
 // default applies unchanged.
 const gcHeadroom = 64 << 20
 
+// memoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT is unset: what the mock
+// holds is bounded in bytes (state, journal, caches, bodies in flight, connections; README
+// "Limits") to well under it, and near it the collector works harder rather than letting the
+// heap's headroom take the process past it.
+const memoryLimit = 768 << 20
+
 // tuneGC sets the collector's target (GOGC) so that it leaves at least gcHeadroom of growth
-// above the live heap, re-reading the live heap every interval as state grows and shrinks. A
-// GOGC or GOMEMLIMIT the user set wins: then nothing is tuned.
+// above the live heap, re-reading the live heap every interval as state grows and shrinks,
+// under the soft limit memoryLimit. A GOGC or GOMEMLIMIT the user set wins: then nothing is
+// tuned.
 func tuneGC(ctx context.Context, interval time.Duration) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
+	debug.SetMemoryLimit(memoryLimit)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	current := 100
 	for {

@@ -51,6 +51,8 @@ type options struct {
 	// library's bound).
 	redact       []string
 	journalBytes int64
+	// maxConns bounds the connections open at once (limit.go).
+	maxConns int
 	// Limits against slow or oversized requests.
 	maxBody  int64
 	timeouts timeouts
@@ -129,7 +131,7 @@ func run(sigs <-chan os.Signal, args []string, getenv func(string) string, stdou
 func defaultOptions() options {
 	return options{specs: []string{"specs"}, fixtures: "fixtures", host: "127.0.0.1", port: 4010, cors: true, logLevel: "info",
 		maxBody: 10 << 20, timeouts: timeouts{readHeader: 10 * time.Second, read: time.Minute, write: time.Minute, idle: 2 * time.Minute},
-		shutdownGrace: 10 * time.Second}
+		shutdownGrace: 10 * time.Second, maxConns: defaultMaxConns}
 }
 
 // parseArgs reads the command line, either form, over the defaults and the environment
@@ -204,6 +206,13 @@ func (o *options) fromEnv(getenv func(string) string) error {
 			return fmt.Errorf("MOCKSERVER_SHUTDOWN_GRACE: want a duration such as 10s, got %q", v)
 		}
 		o.shutdownGrace = d
+	}
+	if v := getenv("MOCKSERVER_MAX_CONNECTIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("MOCKSERVER_MAX_CONNECTIONS: want a positive number, got %q", v)
+		}
+		o.maxConns = n
 	}
 	if v := getenv("MOCKSERVER_JOURNAL_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -314,6 +323,7 @@ func (o *options) ownFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this `TOKEN` (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
 	fs.Var(&listFlag{vals: &o.controlCORS}, "control-cors", "a browser `ORIGIN` allowed to call /__mock, or * for any (repeatable; env MOCKSERVER_CONTROL_CORS, comma-separated; default none)")
 	fs.Var(&listFlag{vals: &o.redact}, "redact", "a header, query parameter, cookie or body field `NAME` to hide in the journal, logs and coverage, besides credentials (repeatable; env MOCKSERVER_REDACT, comma-separated)")
+	fs.IntVar(&o.maxConns, "max-connections", o.maxConns, "connections open at once; more wait to be accepted (env MOCKSERVER_MAX_CONNECTIONS)")
 	fs.Int64Var(&o.journalBytes, "journal-bytes", o.journalBytes, "the journal keeps at most `N` bytes of requests, the oldest going first (env MOCKSERVER_JOURNAL_BYTES; 0: the built-in bound)")
 }
 
@@ -332,6 +342,9 @@ func (o *options) check() error {
 	}
 	if o.shutdownGrace < 0 {
 		return fmt.Errorf("--shutdown-grace: want a duration of 0 or more, got %s", o.shutdownGrace)
+	}
+	if o.maxConns <= 0 {
+		return fmt.Errorf("--max-connections: want a positive number, got %d", o.maxConns)
 	}
 	if o.journalBytes < 0 {
 		return fmt.Errorf("--journal-bytes: want a number of bytes (0: the built-in bound), got %d", o.journalBytes)

@@ -149,7 +149,7 @@ func serve(o options, s serving, stdout, stderr io.Writer) int {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(limitListener(ln, o.maxConns)) }()
 	if s.ready != nil {
 		s.ready(clientURL(ln.Addr()))
 	}
