@@ -132,13 +132,29 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 			}
 		}
 	case resource.Full:
-		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+": reset the session (POST /__mock/reset) or raise the state limits"), SourceState)
+		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+fullAdvice(o.Err)), SourceState)
 		rep.Header.Set(HeaderWarning, "507 is not documented by this operation: the mock's state is full")
 		return rep
 	}
 	rep := problemReply(newProblem(http.StatusInternalServerError, fmt.Sprint(o.Err)), SourceState)
 	rep.Header.Set(HeaderWarning, "the mock's state failed this write; the status is the mock's, not the description's")
 	return rep
+}
+
+// fullAdvice says what frees room for a write the state refused as full: resetting the session
+// that holds what the bound counts.
+func fullAdvice(err error) string {
+	var fe *state.FullError
+	if !errors.As(err, &fe) {
+		return ""
+	}
+	switch {
+	case fe.Bound == state.SessionRecords || fe.Bound == state.SessionBytes:
+		return ": reset this session (POST /__mock/reset?session=NAME, or with its X-Mock-Session header)"
+	case fe.Default > fe.Session:
+		return ": the default session holds most of it: reset it (POST /__mock/reset?session=), or everything (POST /__mock/reset)"
+	}
+	return ": reset this session (POST /__mock/reset?session=NAME), or everything (POST /__mock/reset)"
 }
 
 // identityFields are the caller's identity as fixtures map its credential; nil when they do not
