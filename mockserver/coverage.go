@@ -19,6 +19,8 @@ type coverage struct {
 	mu  sync.Mutex
 	ops []*opCoverage // in route order
 	by  map[*spec.Operation]*opCoverage
+	// redact hides, in the samples of violations, the messages about secrets (redact.go).
+	redact *redactor
 }
 
 type opCoverage struct {
@@ -38,8 +40,8 @@ type statusCoverage struct {
 	Examples map[string]int // source or example name → hits
 }
 
-func newCoverage(routes []Route) *coverage {
-	c := &coverage{by: map[*spec.Operation]*opCoverage{}}
+func newCoverage(routes []Route, redact *redactor) *coverage {
+	c := &coverage{by: map[*spec.Operation]*opCoverage{}, redact: redact}
 	for _, rt := range routes {
 		oc := &opCoverage{op: rt.op, statuses: map[string]*statusCoverage{}, undocumented: map[int]int{}}
 		oc.keys = spec.ResponseKeys(rt.op.Op.Responses)
@@ -95,7 +97,11 @@ func (c *coverage) add(op *spec.Operation, rep *reply, violations []Violation) {
 		oc.Violations++
 		for _, v := range violations {
 			if len(oc.samples) < 20 {
-				oc.samples = append(oc.samples, strings.Join(v.Location, ".")+": "+v.Message)
+				msg := v.Message
+				if hidesMessage(c.redact, v.Location, v.Code) {
+					msg = redacted
+				}
+				oc.samples = append(oc.samples, strings.Join(v.Location, ".")+": "+msg)
 			}
 		}
 	}

@@ -117,6 +117,31 @@ func TestCoverageCountsWhatTheClientGot(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The journal says what the client got: nothing, for the dropped connection and the
+	// abandoned delay; verify does not count those as answered.
+	res := do(t, s, req{method: "GET", target: "/__mock/requests?limit=10"})
+	var page struct {
+		Requests []struct {
+			Status int    `json:"status"`
+			Closed string `json:"closed"`
+			Source string `json:"source"`
+		} `json:"requests"`
+	}
+	if err := jsonUnmarshal(res.body, &page); err != nil || len(page.Requests) != 4 {
+		t.Fatalf("journal: %v %s", err, res.body)
+	}
+	for i, want := range []struct {
+		status int
+		closed string
+	}{{404, ""}, {404, ""}, {0, "fault reset"}, {0, "during the delay"}} {
+		e := page.Requests[i]
+		if e.Status != want.status || (want.closed == "") != (e.Closed == "") || !strings.Contains(e.Closed, want.closed) {
+			t.Errorf("entry %d: status %d closed %q (source %s), want %d %q", i, e.Status, e.Closed, e.Source, want.status, want.closed)
+		}
+	}
+	if v := do(t, s, req{method: "POST", target: "/__mock/verify", body: `{"operation": "getThing", "count": 0, "where": {"status": 200}}`}); v.status != 200 {
+		t.Errorf("verify counted an answer the client never got as a 200: %d %s", v.status, v.body)
+	}
 	get("code=404", 5*time.Second)
 	hits, _ := statusCoverage(t, s, "getThing")
 	if hits["404"] != 1 {

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"cmp"
 	"log/slog"
 	"net/http"
@@ -13,49 +12,41 @@ import (
 	"github.com/mockserver/mockserver/mockserver/journal"
 )
 
-// maxJournalBody bounds the request body kept in the journal.
-const maxJournalBody = 4 << 10
+// DefaultJournalBytes bounds the journal when Config.JournalBytes is 0.
+const DefaultJournalBytes = journal.DefaultBytes
 
 // record writes down what happened: a journal entry, the coverage counters, one log line.
-func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Time, data []byte) {
+// The entry keeps the request as it came, cut to the journal's bounds and shared where kept
+// whole (the URL, the header map, the body): it is redacted when the journal is read
+// (journalView), off the request's path.
+//
+// It returns the entry, for send to mark should the answer then not reach the client.
+func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Time, data []byte) *journal.Entry {
 	latency := time.Since(start)
-	e := journal.Entry{
-		Time:    start.UTC(),
-		Session: sessionOf(r),
-		Method:  r.Method,
-		URL:     redactURL(r.URL),
-		Path:    r.URL.Path,
-		Headers: redactHeaders(r.Header),
-		Status:  rep.Status,
-		Source:  rep.Source,
-		Example: rep.Example,
-		Scenario: func() string {
-			if x != nil {
-				return x.scenario
-			}
-			return ""
-		}(),
+	e := &journal.Entry{
+		Time:      start.UTC(),
+		Session:   sessionOf(r),
+		Method:    r.Method,
+		URL:       requestTarget(r),
+		Headers:   r.Header,
+		Body:      data,
+		Status:    rep.Status,
+		Source:    rep.Source,
+		Example:   rep.Example,
 		LatencyMS: float64(latency.Microseconds()) / 1000,
+		Redact:    s.redact,
 	}
-	if q := r.URL.Query(); len(q) > 0 {
-		e.Query = redactQuery(q)
-	}
-	if len(data) > 0 {
-		body := data
-		if len(body) > maxJournalBody {
-			body, e.BodyTruncated = body[:maxJournalBody], true
-		}
-		if utf8.Valid(body) {
-			e.Body = string(body)
-		} else {
-			e.Body = "(binary)"
-		}
+	if rep.Closed != "" {
+		e.Unsend(rep.Closed)
 	}
 	var violations []Violation
 	if x != nil {
-		e.Operation = x.op.ID
+		e.Operation, e.Scenario = x.op.ID, x.scenario
 		if x.val != nil {
 			violations = x.val.Violations
+		}
+		if len(violations) > 0 {
+			e.Violations = make([]journal.Violation, 0, len(violations))
 		}
 		for _, v := range violations {
 			e.Violations = append(e.Violations, journal.Violation{Location: v.Location, Severity: cmp.Or(v.Severity, violationError), Code: v.Code, Message: v.Message})
@@ -63,6 +54,9 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 		s.coverage.add(x.op, rep, violations)
 	}
 	s.journal.Add(e)
+	if rep.Closed != "" {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "answer not sent", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("closed", rep.Closed))
+	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
@@ -75,78 +69,99 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 			slog.Duration("duration", latency),
 		)
 	}
+	return e
 }
 
-// secretName reports whether a header or parameter name carries a credential. It runs for
-// every header of every request: names of usual length are lower-cased on the stack.
-func secretName(name string) bool {
-	var buf [64]byte
-	n := buf[:0]
-	if len(name) > len(buf) {
-		n = make([]byte, 0, len(name))
+// requestTarget is the path and query the client asked for, as sent: the request's own string
+// when it has one in that form.
+func requestTarget(r *http.Request) string {
+	if t := r.RequestURI; t != "" && t[0] == '/' {
+		return t
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		n = append(n, c)
-	}
-	for _, w := range [...]string{"authorization", "cookie", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "session-key", "signature"} {
-		if bytes.Contains(n, []byte(w)) {
-			return true
-		}
-	}
-	return false
+	return r.URL.RequestURI()
 }
 
-const redacted = "[redacted]"
-
-func redactHeaders(h http.Header) map[string][]string {
-	out := make(map[string][]string, len(h))
-	for k, v := range h {
-		if secretName(k) {
-			out[k] = []string{redactValue(k, v)}
-			continue
-		}
-		out[k] = v // a request's header values are its own: nothing changes them after
-	}
-	return out
+// entryView is a journal entry as the control API shows it: redacted, the path and the query
+// worked out from the URL kept.
+type entryView struct {
+	ID               uint64              `json:"id"`
+	Time             time.Time           `json:"time"`
+	Session          string              `json:"session"`
+	Method           string              `json:"method"`
+	URL              string              `json:"url"`
+	URLTruncated     bool                `json:"urlTruncated,omitempty"`
+	Path             string              `json:"path"`
+	Query            map[string][]string `json:"query,omitempty"`
+	Headers          map[string][]string `json:"headers"`
+	HeadersTruncated bool                `json:"headersTruncated,omitempty"`
+	Body             string              `json:"body,omitempty"`
+	BodyTruncated    bool                `json:"bodyTruncated,omitempty"`
+	Operation        string              `json:"operation,omitempty"`
+	// Status is what the client received: 0 when the answer never reached it (Closed says
+	// why; Source and Example what it would have been).
+	Status              int                 `json:"status"`
+	Closed              string              `json:"closed,omitempty"`
+	Source              string              `json:"source"`
+	Example             string              `json:"example,omitempty"`
+	Scenario            string              `json:"scenario,omitempty"`
+	Violations          []journal.Violation `json:"violations,omitempty"`
+	ViolationsTruncated bool                `json:"violationsTruncated,omitempty"`
+	LatencyMS           float64             `json:"latencyMs"`
 }
 
-// redactValue keeps the scheme of an Authorization header (Bearer, Basic…), which tests may
-// want to check, and hides the credential.
-func redactValue(name string, v []string) string {
-	if len(v) > 0 && strings.EqualFold(name, "Authorization") {
-		if scheme, _, ok := strings.Cut(v[0], " "); ok {
-			return scheme + " " + redacted
-		}
+// journalView is e as it may leave the process: every secret hidden (redact.go).
+func (s *Server) journalView(e *journal.Entry) entryView {
+	rd := s.rulesFor(e)
+	v := entryView{
+		ID: e.ID, Time: e.Time, Session: e.Session, Method: e.Method,
+		URL: redactURL(rd, e.URL), URLTruncated: e.URLTruncated,
+		Headers: redactHeaders(rd, e.Headers), HeadersTruncated: e.HeadersTruncated,
+		BodyTruncated: e.BodyTruncated,
+		Operation:     e.Operation, Status: e.Received(), Closed: e.Unsent(), Source: e.Source, Example: e.Example, Scenario: e.Scenario,
+		ViolationsTruncated: e.ViolationsTruncated, LatencyMS: e.LatencyMS,
 	}
-	return redacted
-}
-
-func redactQuery(q url.Values) map[string][]string {
-	out := make(map[string][]string, len(q))
-	for k, v := range q {
-		if secretName(k) {
-			out[k] = []string{redacted}
-			continue
-		}
-		out[k] = v
+	path, query, _ := strings.Cut(e.URL, "?")
+	v.Path = path
+	if p, err := url.PathUnescape(path); err == nil {
+		v.Path = p
 	}
-	return out
-}
-
-func redactURL(u *url.URL) string {
-	c := *u
-	if c.RawQuery != "" {
-		q := c.Query()
-		for k := range q {
-			if secretName(k) {
-				q.Set(k, redacted)
+	v.Query = entryQuery(rd, query)
+	v.Body = entryBody(rd, e)
+	if len(e.Violations) > 0 {
+		v.Violations = make([]journal.Violation, len(e.Violations))
+		for i, vi := range e.Violations {
+			if hidesMessage(rd, vi.Location, vi.Code) {
+				vi.Message = redacted
 			}
+			v.Violations[i] = vi
 		}
-		c.RawQuery = q.Encode()
 	}
-	return c.RequestURI()
+	return v
+}
+
+// entryQuery is the parsed query of an entry's URL, redacted; nil when there is none.
+func entryQuery(rd journal.Redactor, raw string) map[string][]string {
+	if raw == "" {
+		return nil
+	}
+	q, _ := url.ParseQuery(raw) // what parses: a URL cut short, or with a bad pair, still shows the rest
+	if len(q) == 0 {
+		return nil
+	}
+	return redactQuery(rd, q)
+}
+
+// entryBody is an entry's body as text, redacted: "(binary)" when it is not UTF-8.
+func entryBody(rd journal.Redactor, e *journal.Entry) string {
+	if len(e.Body) == 0 {
+		return ""
+	}
+	if !utf8.Valid(e.Body) {
+		return "(binary)"
+	}
+	var ctype string
+	if vs := e.Headers["Content-Type"]; len(vs) > 0 {
+		ctype = vs[0]
+	}
+	return string(redactBody(rd, ctype, e.Body))
 }

@@ -146,6 +146,8 @@ type plan struct {
 	needs2020 sync.Map
 	// generatedBodies remembers generated answers, bounded (bodycache.go).
 	generatedBodies bodyCache
+	// redact says which names of a request are secrets, to hide (redact.go).
+	redact *redactor
 	// model is the resource plan (which operations touch which records); bindings and shapes
 	// are its maps, named short.
 	model      *resource.Model
@@ -228,8 +230,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.limits, err = newLimiter(cfg.RateLimits); err != nil {
 		return nil, err
 	}
-	s.journal = journal.New(cfg.JournalSize)
-	s.coverage = newCoverage(s.routes)
+	s.journal, s.redact = journal.New(cfg.JournalSize, cfg.JournalBytes), newRedactor(docs, cfg.Redact)
+	s.coverage = newCoverage(s.routes, s.redact)
 	s.bodies = &bodyBudget{max: cfg.BodiesInFlight}
 	s.model = resource.Infer(docs)
 	s.bindings, s.shapes = s.model.Bindings, s.model.Shapes
@@ -277,7 +279,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("panic serving request", "method", r.Method, "url", r.URL.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.log.Error("panic serving request", "method", r.Method, "url", s.redactedURL(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			p := newProblem(http.StatusInternalServerError, "the mock failed while answering; this is a bug in mockserver")
 			writeProblem(w, p)
 		}
@@ -355,10 +357,14 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 // sending fail (the client went away, a write deadline passed), the record is corrected.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, x *exchange, rep *reply, start time.Time, data []byte) {
 	s.write(w, r, x, rep)
-	s.record(r, x, rep, start, data)
-	if err := flush(w); err != nil && x != nil {
-		s.coverage.unsent(x.op, rep)
-		rep.Closed = "the answer could not be sent: " + err.Error()
+	e := s.record(r, x, rep, start, data)
+	if err := flush(w); err != nil {
+		why := "the answer could not be sent: " + err.Error()
+		e.Unsend(why)
+		if x != nil {
+			s.coverage.unsent(x.op, rep)
+		}
+		s.log.Info("answer not sent", "method", r.Method, "path", r.URL.Path, "status", rep.Status, "closed", why)
 	}
 }
 

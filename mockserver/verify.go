@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -71,10 +72,11 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 			max = *v.Max
 		}
 	}
-	entries := journaled(s.journal.Query(journal.Filter{Status: v.Where.Status, Session: v.Where.Session, Violations: v.Where.Violations}), ops)
+	// The entries themselves, not copies; compared without the journal's lock held.
+	entries := s.journal.All(journal.Filter{Operations: operationIDs(ops), Status: v.Where.Status, Session: v.Where.Session, Violations: v.Where.Violations})
 	matched := 0
 	for _, e := range entries {
-		if whereMatches(e, v.Where.Query, v.Where.Headers, body) {
+		if s.whereMatches(e, v.Where.Query, v.Where.Headers, body) {
 			matched++
 		}
 	}
@@ -120,33 +122,37 @@ func bodyChecks(body map[string]any) ([]bodyCheck, error) {
 	return out, nil
 }
 
-// journaled keeps the entries of requests to one of ops. The journal names an operation by
-// its ID, so operations of two descriptions sharing an operationId are not told apart.
-func journaled(entries []journal.Entry, ops []*spec.Operation) []journal.Entry {
+// operationIDs are the IDs of ops, as the journal names operations: operations of two
+// descriptions sharing an operationId are not told apart.
+func operationIDs(ops []*spec.Operation) map[string]bool {
 	ids := make(map[string]bool, len(ops))
 	for _, op := range ops {
 		ids[op.ID] = true
 	}
-	out := entries[:0]
-	for _, e := range entries {
-		if e.Operation != "" && ids[e.Operation] {
-			out = append(out, e)
-		}
-	}
-	return out
+	return ids
 }
 
 // whereMatches reports whether a journal entry meets verify's where-clauses: query and header
 // values compared as text, body values at JSON pointers by JSON equality (jsonptr.Equal:
-// 7 equals 7.0, not "7").
-func whereMatches(e journal.Entry, query, headers map[string]string, body []bodyCheck) bool {
-	for k, want := range query {
-		if vals := e.Query[k]; len(vals) == 0 || vals[0] != want {
-			return false
+// 7 equals 7.0, not "7"). The entry is compared as the journal shows it, redacted: verify
+// tells nothing about a secret the journal hides.
+func (s *Server) whereMatches(e *journal.Entry, query, headers map[string]string, body []bodyCheck) bool {
+	rd := s.rulesFor(e)
+	if len(query) > 0 {
+		_, raw, _ := strings.Cut(e.URL, "?")
+		q := entryQuery(rd, raw)
+		for k, want := range query {
+			if vals := q[k]; len(vals) == 0 || vals[0] != want {
+				return false
+			}
 		}
 	}
 	for k, want := range headers {
-		vals := e.Headers[http.CanonicalHeaderKey(k)]
+		name := http.CanonicalHeaderKey(k)
+		vals := e.Headers[name]
+		if len(vals) > 0 && rd.Secret(name) {
+			vals = redactHeader(name, vals[:1])
+		}
 		if len(vals) == 0 || vals[0] != want {
 			return false
 		}
@@ -155,7 +161,7 @@ func whereMatches(e journal.Entry, query, headers map[string]string, body []body
 		return true
 	}
 	var doc any
-	dec := json.NewDecoder(strings.NewReader(e.Body))
+	dec := json.NewDecoder(strings.NewReader(entryBody(rd, e)))
 	dec.UseNumber()
 	if dec.Decode(&doc) != nil || dec.More() {
 		return false
@@ -244,8 +250,21 @@ func (s *Server) operationIDs() []string {
 	return out
 }
 
-// listRequests lists the journal, filtered by the query: operation (a selector, as verify
-// takes it), status, session, violations and limit (the newest entries).
+// Pages of GET /__mock/requests.
+const (
+	defaultRequestsLimit = 100
+	maxRequestsLimit     = 1000
+)
+
+// listRequests answers a page of the journal, filtered by the query: operation (a selector,
+// as verify takes it), status, session and violations. With after (an entry id), the page is
+// the first limit matching entries after it, and next (the Link header's rel="next" and the
+// field) is where to continue while more follow; without, it is the newest limit entries,
+// and first says where the journal starts when older ones were left out. limit is 100 unless
+// given, at most 1000.
+//
+// The page is encoded entry by entry to w: neither the journal's lock is held nor the whole
+// answer built in memory meanwhile.
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	q := r.URL.Query()
 	var f journal.Filter
@@ -259,9 +278,25 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprout
 		b := v == "true" || v == "1"
 		f.Violations = &b
 	}
-	limit := 0
+	limit := defaultRequestsLimit
 	if v := q.Get("limit"); v != "" {
-		limit, _ = strconv.Atoi(v)
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeProblem(w, newProblem(http.StatusBadRequest, "requests: limit must be a whole number, got "+strconv.Quote(v)))
+			return
+		}
+		if n > 0 {
+			limit = min(n, maxRequestsLimit)
+		}
+	}
+	var after uint64
+	_, paging := q["after"]
+	if paging {
+		var err error
+		if after, err = strconv.ParseUint(q.Get("after"), 10, 64); err != nil {
+			writeProblem(w, newProblem(http.StatusBadRequest, "requests: after must be the id of an entry, got "+strconv.Quote(q.Get("after"))))
+			return
+		}
 	}
 	if op := q.Get("operation"); op != "" {
 		_, ops, err := s.resolveOperation(op)
@@ -269,15 +304,59 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprout
 			writeProblem(w, newProblem(http.StatusBadRequest, "requests: "+err.Error()))
 			return
 		}
-		entries := journaled(s.journal.Query(f), ops)
-		if limit > 0 && len(entries) > limit {
-			entries = entries[len(entries)-limit:]
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"requests": entries})
-		return
+		f.Operations = operationIDs(ops)
 	}
-	f.Limit = limit
-	writeJSON(w, http.StatusOK, map[string]any{"requests": s.journal.Query(f)})
+
+	var page []*journal.Entry
+	var more bool
+	rel, cursor := "next", uint64(0)
+	if paging {
+		page, more = s.journal.After(f, after, limit)
+		if more {
+			cursor = page[len(page)-1].ID
+		}
+	} else {
+		page, more = s.journal.Last(f, limit)
+		rel = "first"
+	}
+	var link string
+	if more {
+		q.Set("after", strconv.FormatUint(cursor, 10))
+		q.Set("limit", strconv.Itoa(limit))
+		link = controlPrefix + "/requests?" + q.Encode()
+		w.Header().Set("Link", "<"+link+`>; rel="`+rel+`"`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+
+	bw := bufio.NewWriterSize(w, 32<<10)
+	_, _ = bw.WriteString("{\n  \"requests\": [")
+	written := 0
+	for i, e := range page {
+		page[i] = nil // once written, an entry the journal has dropped meanwhile can go
+		b, err := json.MarshalIndent(s.journalView(e), "    ", "  ")
+		if err != nil {
+			continue // an entry is strings, numbers and maps of strings: it always encodes
+		}
+		if written > 0 {
+			_ = bw.WriteByte(',')
+		}
+		_, _ = bw.WriteString("\n    ")
+		if _, err := bw.Write(b); err != nil {
+			return // the client went away
+		}
+		written++
+	}
+	if written > 0 {
+		_, _ = bw.WriteString("\n  ")
+	}
+	_, _ = bw.WriteString("]")
+	if link != "" {
+		// link is a path and an encoded query: nothing in it needs escaping in a JSON string.
+		_, _ = bw.WriteString(",\n  \"" + rel + "\": \"" + link + "\"")
+	}
+	_, _ = bw.WriteString("\n}\n")
+	_ = bw.Flush()
 }
 
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
