@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -224,10 +225,28 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		writeJSON(w, http.StatusOK, map[string]any{"reset": []string{session}})
 		return
 	}
+	var freed int64
+	for _, ss := range s.store.Sessions() {
+		freed += ss.Bytes
+	}
 	s.store.ResetAll()
 	s.scenarios.ResetAll()
 	s.ids.Reset("", true)
+	giveBack(freed)
 	writeJSON(w, http.StatusOK, map[string]any{"reset": "all"})
+}
+
+// giveBackAt is how much a reset or a cleared journal must have freed for the memory to be
+// handed back to the system at once.
+const giveBackAt = 8 << 20
+
+// giveBack hands the memory just freed back to the system, in the background, when it is much:
+// Go would keep it for minutes, and a mock left running after a large test run should not
+// hold on to what that run needed.
+func giveBack(freed int64) {
+	if freed >= giveBackAt {
+		go debug.FreeOSMemory()
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

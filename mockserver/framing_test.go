@@ -197,8 +197,8 @@ func TestDeclaredOversizeBody(t *testing.T) {
 // in the bodies' budget and is told to come back (503, Retry-After); once the first is
 // answered, its share is free again.
 func TestBodiesInFlight(t *testing.T) {
-	body := `{"name":"` + strings.Repeat("x", 200) + `"}` // 212 bytes: 848 weighed
-	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight = 1000 })
+	body := `{"name":"` + strings.Repeat("x", 200) + `"}` // 212 bytes: 1,696 weighed
+	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight = 2000 })
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	post := func(prefer string) (int, http.Header) {

@@ -54,20 +54,23 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 		s.coverage.add(x.op, rep, violations)
 	}
 	s.journal.Add(e)
-	if rep.Closed != "" {
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "answer not sent", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("closed", rep.Closed))
-	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		attrs := [...]slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("operation", e.Operation),
-			slog.Int("status", rep.Status),
+			slog.Int("status", e.Received()),
 			slog.String("source", rep.Source),
 			slog.Int("violations", len(violations)),
 			slog.String("session", e.Session),
 			slog.Duration("duration", latency),
-		)
+			slog.String("closed", rep.Closed),
+		}
+		n := len(attrs)
+		if rep.Closed == "" {
+			n-- // said only of an answer the client never got
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
 	}
 	return e
 }

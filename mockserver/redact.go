@@ -128,7 +128,13 @@ func wordByte(c byte) bool { return lower(c) || upper(c) || digit(c) || c >= 0x8
 // redactor knows the secret names of one version of the server: built at start-up from the
 // descriptions and the configuration (newRedactor), only read afterwards.
 type redactor struct {
-	names map[string]bool // lower-cased: declared, configured, Authorization, Cookie
+	names map[string]bool // by nameKey: declared, configured, Authorization, Cookie
+}
+
+// nameKey is how a secret name is known whatever its spelling in a header, a query or a body:
+// in any case, with or without - and _ (X-Custom, x_custom, xcustom).
+func nameKey(name string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
 }
 
 // maxSchemaDepth bounds the walk of a request body's schema for secret properties.
@@ -137,10 +143,10 @@ const maxSchemaDepth = 64
 // newRedactor collects the secret names the descriptions declare (see the top of this file),
 // and those of Config.Redact.
 func newRedactor(docs []*spec.Document, extra []string) *redactor {
-	rd := &redactor{names: map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true}}
+	rd := &redactor{names: map[string]bool{"authorization": true, "proxyauthorization": true, "cookie": true}}
 	add := func(name string) {
 		if name != "" {
-			rd.names[strings.ToLower(name)] = true
+			rd.names[nameKey(name)] = true
 		}
 	}
 	for _, n := range extra {
@@ -208,12 +214,12 @@ func (rd *redactor) Secret(name string) bool {
 	if rd == nil {
 		return false
 	}
-	if rd.names[strings.ToLower(name)] {
+	if rd.names[nameKey(name)] {
 		return true
 	}
 	if strings.ContainsAny(name, "[].") {
 		for part := range strings.FieldsFuncSeq(name, func(r rune) bool { return r == '[' || r == ']' || r == '.' }) {
-			if rd.names[strings.ToLower(part)] {
+			if rd.names[nameKey(part)] {
 				return true
 			}
 		}

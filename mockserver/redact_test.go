@@ -99,7 +99,7 @@ func TestRedactNames(t *testing.T) {
 		{"X-Amz-Security-Token", true}, {"jsessionid", true}, {"X-Hub-Signature-256", true}, {"Ocp-Apim-Subscription-Key", true},
 		{"refreshToken", true}, {"Authorization", true}, {"Proxy-Authorization", true},
 		// declared by the description, or configured
-		{"X-Partner", true}, {"pk", true}, {"hush", true}, {"pin", true}, {"deep", true}, {"X-Custom-Thing", true}, {"x-custom-thing", true},
+		{"X-Partner", true}, {"pk", true}, {"hush", true}, {"pin", true}, {"deep", true}, {"X-Custom-Thing", true}, {"x-custom-thing", true}, {"x_custom_thing", true}, {"xCustomThing", true},
 		// not credentials
 		{"author", false}, {"authorId", false}, {"keyword", false}, {"Idempotency-Key", false}, {"monkey", false},
 		{"tokenizer", false}, {"passenger", false}, {"X-Request-Id", false}, {"user", false}, {"page", false}, {"X-Mock-Session", false},

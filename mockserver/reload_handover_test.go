@@ -272,7 +272,7 @@ func TestStateFullNamesTheBound(t *testing.T) {
 		t.Fatalf("first: %d %s", res.status, res.body)
 	}
 	res := post("b")
-	if res.status != 507 || !strings.Contains(string(res.body), "more memory than a session may (1 MiB") || !strings.Contains(string(res.body), "reset this session") {
+	if res.status != 507 || !strings.Contains(string(res.body), "more memory than a session may (1 MiB") || !strings.Contains(string(res.body), "reset this session (POST /__mock/reset?session=full)") {
 		t.Fatalf("second: %d %s", res.status, res.body)
 	}
 	t.Logf("%s", res.body)

@@ -132,7 +132,7 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 			}
 		}
 	case resource.Full:
-		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+fullAdvice(o.Err)), SourceState)
+		rep := problemReply(newProblem(http.StatusInsufficientStorage, o.Err.Error()+fullAdvice(o.Err, x.session)), SourceState)
 		rep.Header.Set(HeaderWarning, "507 is not documented by this operation: the mock's state is full")
 		return rep
 	}
@@ -142,19 +142,20 @@ func (s *Server) renderOutcome(x *exchange, o resource.Outcome) *reply {
 }
 
 // fullAdvice says what frees room for a write the state refused as full: resetting the session
-// that holds what the bound counts.
-func fullAdvice(err error) string {
+// that holds what the bound counts (the writer is session).
+func fullAdvice(err error, session string) string {
 	var fe *state.FullError
 	if !errors.As(err, &fe) {
 		return ""
 	}
+	this := "POST /__mock/reset?session=" + url.QueryEscape(session)
 	switch {
 	case fe.Bound == state.SessionRecords || fe.Bound == state.SessionBytes:
-		return ": reset this session (POST /__mock/reset?session=NAME, or with its X-Mock-Session header)"
-	case fe.Default > fe.Session:
+		return ": reset this session (" + this + ")"
+	case session != "" && fe.Default > fe.Session:
 		return ": the default session holds most of it: reset it (POST /__mock/reset?session=), or everything (POST /__mock/reset)"
 	}
-	return ": reset this session (POST /__mock/reset?session=NAME), or everything (POST /__mock/reset)"
+	return ": reset this session (" + this + "), or everything (POST /__mock/reset)"
 }
 
 // identityFields are the caller's identity as fixtures map its credential; nil when they do not

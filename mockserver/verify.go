@@ -360,7 +360,9 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprout
 }
 
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
+	freed := s.journal.Bytes()
 	s.journal.Clear()
+	giveBack(freed)
 	w.WriteHeader(http.StatusNoContent)
 }
 
