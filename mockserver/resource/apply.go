@@ -23,6 +23,7 @@ type Store interface {
 	Update(session string, ref state.Ref, fn func(cur state.Record, exists bool, v state.View) (state.Record, error)) (state.Record, error)
 	UpdateAll(session, resource, scope string, match func(state.Record) bool, fn func(cur state.Record, v state.View) (state.Record, error)) ([]state.Entry, error)
 	Deleted(session string, ref state.Ref) bool
+	Written(session, resource, scope string) bool
 }
 
 // Env is what the engine takes from the server: the store, the seed and the clock, and the

@@ -30,7 +30,7 @@ func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
 	filter := e.filterOf(r, sh)
 	pg := b.paging
 	ref := state.Ref{Resource: b.Resource, Scope: scope}
-	if len(entries) == 0 && !sh.Closed && sh.Schema != nil {
+	if len(entries) == 0 && !sh.Closed && sh.Schema != nil && !e.env.Store.Written(r.Session, b.Resource, scope) {
 		return Outcome{Result: Listed, Ref: ref, Derived: true, pend: pending{e: e, r: r, b: b, sh: sh, list: true, filter: filter, pg: pg}}
 	}
 	var recs []state.Record

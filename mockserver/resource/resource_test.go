@@ -269,3 +269,22 @@ func TestRules(t *testing.T) {
 		t.Errorf("a caller fixtures do not know: got %v, want written (the rule cannot tell)", o.Result)
 	}
 }
+
+// TestEmptiedCollectionStaysEmpty: once a session wrote a collection, its list is what it
+// wrote, even when it deleted everything; made-up records do not come back.
+func TestEmptiedCollectionStaysEmpty(t *testing.T) {
+	s := newShop(t)
+	if o := s.do("listPets", http.MethodGet, nil, "", nil); len(o.Page.Records) == 0 {
+		t.Fatal("an unwritten collection lists no made-up pets")
+	}
+	c := s.do("createPet", http.MethodPost, nil, "", map[string]any{"id": int64(7), "name": "Rex"})
+	if c.Result != resource.Created {
+		t.Fatalf("create: %v", c.Result)
+	}
+	if o := s.do("deletePet", http.MethodDelete, map[string]string{"petId": "7"}, "", nil); o.Result != resource.Deleted {
+		t.Fatalf("delete: %v", o.Result)
+	}
+	if o := s.do("listPets", http.MethodGet, nil, "", nil); o.Result != resource.Listed || len(o.Page.Records) != 0 || o.Derived {
+		t.Fatalf("list after the only pet was deleted: %v derived=%v %v, want empty", o.Result, o.Derived, o.Page.Records)
+	}
+}

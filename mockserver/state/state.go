@@ -443,6 +443,20 @@ func (s *Store) Delete(session string, ref Ref) bool {
 	}
 }
 
+// Written reports whether the session wrote the collection (resource and scope): created,
+// changed or deleted one of its records, since the session began or was last reset. A
+// collection a session emptied is written; one it never touched is not.
+func (s *Store) Written(session, resource, scope string) bool {
+	ss := s.t.lookup(session, false, true)
+	if ss == nil {
+		return false
+	}
+	ss.mu.RLock()
+	defer ss.mu.RUnlock()
+	ov := ss.colls[collKey{resource, scope}]
+	return ov != nil && len(ov.slots) > 0
+}
+
 // Deleted reports whether the session deleted the record (it then stays absent until written
 // again or the session is reset), as opposed to never having had it.
 func (s *Store) Deleted(session string, ref Ref) bool {
