@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -51,8 +50,8 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, x *exchange,
 		if err != nil {
 			panic(http.ErrAbortHandler)
 		}
-		if tc, ok := conn.(*net.TCPConn); ok && kind == "reset" {
-			_ = tc.SetLinger(0) // close with RST
+		if tc, ok := conn.(interface{ SetLinger(int) error }); ok && kind == "reset" {
+			_ = tc.SetLinger(0) // close with RST (a TCP connection, or one wrapped with the method)
 		}
 		_ = conn.Close()
 	case "malformed":

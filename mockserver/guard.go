@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 )
 
@@ -12,13 +13,16 @@ import (
 // must not drive it:
 //   - a browser's request from another origin is refused unless that origin was allowed
 //     (Config.ControlCORS); only then are CORS headers and preflights answered;
-//   - bound to loopback, a request whose Host names another host is refused: a DNS-rebinding
-//     page reaches 127.0.0.1 under its own name;
+//   - a request whose Host names a host a DNS-rebinding page could is refused: such a page
+//     reaches the mock under its own name. Bound to loopback, only localhost, 127.0.0.1,
+//     [::1] and the configured host are accepted; beyond it, without a token, any IP address,
+//     localhost, this machine's name and the allowed hosts;
 //   - the control token, when set, is required (constant time).
 type controlGuard struct {
-	// hosts are the names a request may give in Host when the server listens on loopback;
-	// nil when it listens beyond it (no check).
+	// hosts are the names a request may give in Host; nil for no check (no address known, or
+	// listening beyond loopback with a token).
 	hosts   map[string]bool
+	anyIP   bool // any IP address is accepted as the Host too (listening beyond loopback)
 	origins map[string]bool
 	any     bool // "*" among the allowed origins
 }
@@ -32,11 +36,26 @@ func newControlGuard(cfg Config) controlGuard {
 		g.origins[strings.TrimSuffix(strings.ToLower(o), "/")] = true
 	}
 	host, _, err := net.SplitHostPort(cfg.Addr)
-	if err != nil || !loopback(host) {
+	if err != nil || (!loopback(host) && cfg.ControlToken != "") {
 		return g
 	}
-	g.hosts = map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true, strings.ToLower(host): true}
+	g.hosts = map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
+	for _, h := range append([]string{host}, cfg.AllowedHosts...) {
+		g.hosts[hostKey(h)] = true
+	}
+	if !loopback(host) {
+		// Reached from other machines: by an address, or by this machine's name.
+		g.anyIP = true
+		if name, err := os.Hostname(); err == nil {
+			g.hosts[hostKey(name)] = true
+		}
+	}
 	return g
+}
+
+// hostKey is a host name as the guard compares it: lower case, without brackets or a final dot.
+func hostKey(h string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.Trim(h, "[]")), ".")
 }
 
 // loopback reports whether host names this machine only: localhost, 127.0.0.0/8, ::1.
@@ -58,9 +77,10 @@ func (g controlGuard) hostAllowed(r *http.Request) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
-	// *.localhost is this machine by RFC 6761, and browsers resolve it so themselves.
-	return g.hosts[host] || strings.HasSuffix(host, ".localhost")
+	host = hostKey(host)
+	// *.localhost is this machine by RFC 6761, and browsers resolve it so themselves. An
+	// address is no name a page can rebind.
+	return g.hosts[host] || strings.HasSuffix(host, ".localhost") || (g.anyIP && net.ParseIP(host) != nil)
 }
 
 // crossOrigin reports whether the request comes from a page of another origin than the mock.
@@ -74,7 +94,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	g := s.guard
 	if !g.hostAllowed(r) {
 		writeProblem(w, newProblem(http.StatusMisdirectedRequest,
-			"the control API answers only requests addressed to this machine (localhost, 127.0.0.1, [::1]), not to "+r.Host+": a page reaching the mock under another name is refused (DNS rebinding)"))
+			"the control API does not answer requests addressed to "+r.Host+": a web page reaching the mock under a name of its own is refused (DNS rebinding); use localhost or an address, allow the name with --allowed-host, or set --control-token"))
 		return
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && crossOrigin(r, origin) {

@@ -12,6 +12,7 @@ import (
 func TestControlGuard(t *testing.T) {
 	const evil = "http://evil.example"
 	loopback := func(c *mockserver.Config) { c.Addr = "127.0.0.1:4010" }
+	beyond := func(c *mockserver.Config) { c.Addr = "0.0.0.0:4010" }
 	tests := []struct {
 		name   string
 		mod    []func(*mockserver.Config)
@@ -47,8 +48,16 @@ func TestControlGuard(t *testing.T) {
 			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "app.localhost:4010"}}, 200, ""},
 		{"[::1] is this machine", []func(*mockserver.Config){loopback},
 			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "[::1]:4010"}}, 200, ""},
-		{"bound beyond loopback, any Host", []func(*mockserver.Config){func(c *mockserver.Config) { c.Addr = "0.0.0.0:4010" }},
-			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "mock.internal:4010"}}, 200, ""},
+		{"beyond loopback, a rebinding name", []func(*mockserver.Config){beyond},
+			req{method: "POST", target: "/__mock/reset", header: map[string]string{"Host": "attacker.example:4010", "Origin": "http://attacker.example:4010"}}, 421, ""},
+		{"beyond loopback, an address", []func(*mockserver.Config){beyond},
+			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "192.168.1.20:4010"}}, 200, ""},
+		{"beyond loopback, localhost (a published Docker port)", []func(*mockserver.Config){beyond},
+			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "localhost:4010"}}, 200, ""},
+		{"beyond loopback, an allowed name", []func(*mockserver.Config){beyond, func(c *mockserver.Config) { c.AllowedHosts = []string{"mock"} }},
+			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "mock:4010"}}, 200, ""},
+		{"beyond loopback with a token, any name", []func(*mockserver.Config){beyond, func(c *mockserver.Config) { c.ControlToken = "s3cret" }},
+			req{method: "GET", target: "/__mock/health", header: map[string]string{"Host": "mock.internal:4010", "X-Mock-Token": "s3cret"}}, 200, ""},
 		{"the described API keeps Prism's CORS", []func(*mockserver.Config){loopback},
 			req{method: "OPTIONS", target: "/api/v2/user/1/", header: map[string]string{"Host": "evil.example", "Origin": evil, "Access-Control-Request-Method": "PATCH"}}, 204, evil},
 	}

@@ -52,10 +52,15 @@ type Config struct {
 	// ControlCORS are the browser origins allowed to call /__mock ("*" for any). Without one,
 	// /__mock answers no CORS headers and no preflight, whatever CORS says.
 	ControlCORS []string
-	// Addr is the address the server listens on (host:port). When its host is a loopback
-	// address or localhost, /__mock refuses a request whose Host header names any other host
-	// (a DNS-rebinding page).
+	// Addr is the address the server listens on (host:port). /__mock refuses a request whose
+	// Host header names a host a DNS-rebinding page could (421): on loopback, any but
+	// localhost, 127.0.0.1, [::1] and the configured host; beyond it without a ControlToken,
+	// any name but localhost, this machine's and AllowedHosts (an IP address is always
+	// accepted there). Empty: no check.
 	Addr string
+	// AllowedHosts are more names /__mock answers under (a Docker Compose service name, a
+	// hostname of the machine).
+	AllowedHosts []string
 	// WriteTimeout is the http.Server's: a delay asked for beyond it extends the write
 	// deadline of that one answer, so the client still gets it. 0 means none is set.
 	WriteTimeout time.Duration

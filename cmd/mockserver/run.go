@@ -47,6 +47,7 @@ type options struct {
 	// The control API: its token, the browser origins allowed to call it.
 	controlToken string
 	controlCORS  []string
+	allowedHosts []string
 	// The journal: what else to redact in it, and how many bytes of entries it keeps (0: the
 	// library's bound).
 	redact       []string
@@ -197,6 +198,9 @@ func (o *options) fromEnv(getenv func(string) string) error {
 	if v := getenv("MOCKSERVER_CONTROL_CORS"); v != "" {
 		o.controlCORS = splitList(v)
 	}
+	if v := getenv("MOCKSERVER_ALLOWED_HOSTS"); v != "" {
+		o.allowedHosts = splitList(v)
+	}
 	if v := getenv("MOCKSERVER_REDACT"); v != "" {
 		o.redact = splitList(v)
 	}
@@ -321,6 +325,7 @@ func (o *options) ownFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", o.failOnViolation, "exit 3 at shutdown if any request broke its contract (env MOCKSERVER_FAIL_ON_VIOLATION)")
 	fs.DurationVar(&o.shutdownGrace, "shutdown-grace", o.shutdownGrace, "on SIGTERM or SIGINT, time the requests in flight have to finish before they are cancelled; the reports are written and the exit code set either way (env MOCKSERVER_SHUTDOWN_GRACE)")
 	fs.StringVar(&o.controlToken, "control-token", o.controlToken, "require this `TOKEN` (Authorization: Bearer or X-Mock-Token) on /__mock (env MOCKSERVER_CONTROL_TOKEN)")
+	fs.Var(&listFlag{vals: &o.allowedHosts}, "allowed-host", "a `NAME` /__mock answers under besides localhost and addresses, when listening beyond loopback without a control token (repeatable; env MOCKSERVER_ALLOWED_HOSTS, comma-separated)")
 	fs.Var(&listFlag{vals: &o.controlCORS}, "control-cors", "a browser `ORIGIN` allowed to call /__mock, or * for any (repeatable; env MOCKSERVER_CONTROL_CORS, comma-separated; default none)")
 	fs.Var(&listFlag{vals: &o.redact}, "redact", "a header, query parameter, cookie or body field `NAME` to hide in the journal, logs and coverage, besides credentials (repeatable; env MOCKSERVER_REDACT, comma-separated)")
 	fs.IntVar(&o.maxConns, "max-connections", o.maxConns, "connections open at once; more wait to be accepted (env MOCKSERVER_MAX_CONNECTIONS)")
@@ -355,7 +360,7 @@ func (o *options) check() error {
 func (o *options) config(log *slog.Logger) (mockserver.Config, error) {
 	cfg := mockserver.Config{
 		Specs: o.specs, Fixtures: o.fixtures, Seed: o.seed, Dynamic: o.dynamic, CORS: o.cors, Errors: o.errors, InvalidExamples: o.invalid, Logger: log, MaxBodyBytes: o.maxBody,
-		ControlToken: o.controlToken, ControlCORS: o.controlCORS, Redact: o.redact, JournalBytes: o.journalBytes, WriteTimeout: o.timeouts.write,
+		ControlToken: o.controlToken, ControlCORS: o.controlCORS, AllowedHosts: o.allowedHosts, Redact: o.redact, JournalBytes: o.journalBytes, WriteTimeout: o.timeouts.write,
 	}
 	if o.latency != "" {
 		var err error
