@@ -8,9 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo ".ci/recipe-test.sh: $*" >&2; exit 1; }
+for tool in curl node npm timeout shuf; do
+  command -v "$tool" >/dev/null || fail "needs $tool (apt-get install curl nodejs npm coreutils)"
+done
+
+tmp=$(mktemp -d)
+# On the way out, whatever happened: no mock the recipe started (run from the copy) is left.
+cleanup() {
+  for pid in $(pgrep -f 'bin/mockserver' || true); do
+    if [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$tmp/repo" ]; then kill "$pid" 2>/dev/null || true; fi
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 awk '/^<!-- ci-recipe -->$/ {on=1; next} /^<!-- \/ci-recipe -->$/ {on=0} on' README.md |
   sed -e '1{/^```/d}' -e '${/^```/d}' >"$tmp/recipe.sh"

@@ -232,7 +232,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 	s.store.ResetAll()
 	s.scenarios.ResetAll()
 	s.ids.Reset("", true)
-	giveBack(freed)
+	s.giveBack(freed)
 	writeJSON(w, http.StatusOK, map[string]any{"reset": "all"})
 }
 
@@ -243,9 +243,13 @@ const giveBackAt = 8 << 20
 // giveBack hands the memory just freed back to the system, in the background, when it is much:
 // Go would keep it for minutes, and a mock left running after a large test run should not
 // hold on to what that run needed.
-func giveBack(freed int64) {
-	if freed >= giveBackAt {
-		go debug.FreeOSMemory()
+// One runs at a time: the next ones meanwhile are the same work (rt.givingBack).
+func (rt *runtime) giveBack(freed int64) {
+	if freed >= giveBackAt && rt.givingBack.CompareAndSwap(false, true) {
+		go func() {
+			defer rt.givingBack.Store(false)
+			debug.FreeOSMemory()
+		}()
 	}
 }
 

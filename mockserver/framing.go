@@ -25,15 +25,15 @@ const acceptedEncodings = "gzip, x-gzip, deflate"
 // about to (it is the read deadline's, or sooner, with the default timeouts).
 const lateAnswer = 5 * time.Second
 
-// DefaultBodiesInFlight is Config.BodiesInFlight when unset: with bodyWeight 8, 32 MiB of
+// DefaultBodiesInFlight is Config.BodiesInFlight when unset: with BodyWeight 8, 32 MiB of
 // request bodies handled at once (three of the largest the mock accepts by default), far more
 // than a test suite sends, far less than a laptop has.
 const DefaultBodiesInFlight = 256 << 20
 
-// bodyWeight is what a body's byte costs while its request is handled, as measured with large
+// BodyWeight is what a body's byte costs while its request is handled, as measured with large
 // JSON bodies written to the state: the buffer it is read into (grown by doubling), the value
 // validation decodes from it, the record stored and the answer encoded from it.
-const bodyWeight = 8
+const BodyWeight = 8
 
 // bodyBudget bounds the memory the request bodies handled at once take together. Safe for
 // concurrent use.
@@ -51,6 +51,9 @@ func (b *bodyBudget) take(n int64) bool {
 	return true
 }
 
+// fits reports whether n bytes would fit now.
+func (b *bodyBudget) fits(n int64) bool { return b.used.Load()+n <= b.max }
+
 // give returns n bytes taken.
 func (b *bodyBudget) give(n int64) {
 	if n != 0 {
@@ -61,28 +64,20 @@ func (b *bodyBudget) give(n int64) {
 // errBusy is a body refused because the bodies being handled already take the budget.
 var errBusy = errors.New("the mock is reading too many request bodies at once")
 
-// budgetReader takes from budget what it reads, weighed, keeping the count in held; the first
-// free bytes were taken already (a declared length).
+// budgetReader takes from budget what it reads, weighed, keeping the count in held.
 type budgetReader struct {
 	r      io.Reader
 	budget *bodyBudget
 	held   int64
-	free   int64
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if n > 0 {
-		cost := int64(n) * bodyWeight
-		if paid := min(cost, b.free); paid > 0 {
-			cost, b.free = cost-paid, b.free-paid
+		if !b.budget.take(int64(n) * BodyWeight) {
+			return 0, errBusy
 		}
-		if cost > 0 {
-			if !b.budget.take(cost) {
-				return 0, errBusy
-			}
-			b.held += cost
-		}
+		b.held += int64(n) * BodyWeight
 	}
 	return n, err
 }
@@ -111,22 +106,20 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, budget *bodyB
 		w.Header().Set("Connection", "close")
 		return nil, 0, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes (Content-Length: %d)", limit, r.ContentLength))
 	}
-	if r.ContentLength > 0 && coding == "" {
-		// A declared body takes its share before a byte is read: a body that cannot fit is
-		// refused at once, without reading it.
-		if !budget.take(r.ContentLength * bodyWeight) {
-			return nil, 0, bodyProblem(w, errBusy, 0, limit)
-		}
-		held = r.ContentLength * bodyWeight
+	if r.ContentLength > 0 && coding == "" && !budget.fits(r.ContentLength*BodyWeight) {
+		// A declared body that cannot fit now is refused at once, without reading it. One
+		// that fits takes its share as it arrives: a client that sends its headers and then
+		// nothing holds none.
+		return nil, 0, bodyProblem(w, errBusy, 0, limit)
 	}
 	wire := &wireReader{r: http.MaxBytesReader(w, r.Body, limit)}
 	if coding == "" {
-		in := &budgetReader{r: wire, budget: budget, free: held}
+		in := &budgetReader{r: wire, budget: budget}
 		data, err := io.ReadAll(in)
 		if err != nil {
-			return nil, held + in.held, bodyProblem(w, err, len(data), limit)
+			return nil, in.held, bodyProblem(w, err, len(data), limit)
 		}
-		return data, held + in.held, nil
+		return data, in.held, nil
 	}
 	return readCoded(w, wire, coding, limit, budget)
 }
@@ -246,7 +239,7 @@ func bodyProblem(w http.ResponseWriter, err error, n int, limit int64) *problem 
 		// default), it has passed, or is about to, when the read deadline does. Without more
 		// time, the answer would be written after it and the client would get a closed
 		// connection, not the 408.
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(lateAnswer))
+		writeBy(w, lateAnswer)
 		w.Header().Set("Connection", "close")
 		return newProblem(http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive in time (%d bytes read)", n))
 	}

@@ -198,7 +198,7 @@ func TestDeclaredOversizeBody(t *testing.T) {
 // answered, its share is free again.
 func TestBodiesInFlight(t *testing.T) {
 	body := `{"name":"` + strings.Repeat("x", 200) + `"}` // 212 bytes: 1,696 weighed
-	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight = 2000 })
+	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight, c.MaxBodyBytes = 2000, 250 })
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	post := func(prefer string) (int, http.Header) {
@@ -231,5 +231,16 @@ func TestBodiesInFlight(t *testing.T) {
 	}
 	if st, _ := post(""); st != 201 {
 		t.Fatalf("after the held one was answered: %d", st)
+	}
+}
+
+// TestLargestBodyFits: however small the budget for bodies in flight, the largest body the
+// mock accepts is read when nothing else is: it is never told to come back forever.
+func TestLargestBodyFits(t *testing.T) {
+	s := inlineServer(t, "framing.yaml", framingSpec, func(c *mockserver.Config) { c.BodiesInFlight, c.MaxBodyBytes = 100, 1000 })
+	body := `{"name":"` + strings.Repeat("x", 900) + `"}`
+	res := do(t, s, req{method: "POST", target: "/pets", header: map[string]string{"Content-Type": "application/json"}, body: body})
+	if res.status != 201 {
+		t.Fatalf("the largest body on an idle mock: %d %s", res.status, res.body)
 	}
 }

@@ -120,9 +120,10 @@ func (s *Server) journalView(e *journal.Entry) entryView {
 		URL: redactURL(rd, e.URL), URLTruncated: e.URLTruncated,
 		Headers: redactHeaders(rd, e.Headers), HeadersTruncated: e.HeadersTruncated,
 		BodyTruncated: e.BodyTruncated,
-		Operation:     e.Operation, Status: e.Received(), Closed: e.Unsent(), Source: e.Source, Example: e.Example, Scenario: e.Scenario,
+		Operation:     e.Operation, Source: e.Source, Example: e.Example, Scenario: e.Scenario,
 		ViolationsTruncated: e.ViolationsTruncated, LatencyMS: e.LatencyMS,
 	}
+	v.Status, v.Closed = e.Delivery()
 	path, query, _ := strings.Cut(e.URL, "?")
 	v.Path = path
 	if p, err := url.PathUnescape(path); err == nil {

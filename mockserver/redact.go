@@ -364,24 +364,22 @@ func redactQuery(rd journal.Redactor, q url.Values) url.Values {
 	return q
 }
 
-// redactBody hides the values of the secret fields of a request body: of a form body, of the
-// parts of a multipart one, and of a JSON body (or one that looks like JSON, whatever its
-// Content-Type says) at any depth. It returns body itself when nothing is hidden. body may be
-// cut anywhere.
+// redactBody hides the values of the secret fields of a request body: of a form body (or one
+// whose Content-Type is not known: the journal may have cut it), of the parts of a multipart
+// one, and of JSON members at any depth, whatever the Content-Type says (a JSON part of a
+// multipart body, a JSON body sent as text). It returns body itself when nothing is hidden.
+// body may be cut anywhere.
 func redactBody(rd journal.Redactor, contentType string, body []byte) []byte {
 	mt, params, _ := mime.ParseMediaType(contentType)
 	switch {
-	case mt == "application/x-www-form-urlencoded":
+	case mt == "application/x-www-form-urlencoded" || (mt == "" && bytes.IndexByte(body, '=') >= 0):
 		if s := redactPairs(rd, string(body)); s != string(body) {
 			body = []byte(s)
 		}
 	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
 		body = redactParts(rd, params["boundary"], body)
 	}
-	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') || strings.HasSuffix(mt, "json") {
-		return redactJSON(rd, body)
-	}
-	return body
+	return redactJSON(rd, body)
 }
 
 // redactParts hides the content of the parts of a multipart body whose name (its

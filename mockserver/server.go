@@ -8,6 +8,7 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -91,7 +93,7 @@ type Config struct {
 	// MaxBodyBytes bounds a request body (413 past it); 0 means 10 MiB.
 	MaxBodyBytes int64
 	// BodiesInFlight bounds the memory the request bodies being handled at once may take
-	// together, counted as bodyWeight times their bytes (0 → DefaultBodiesInFlight); a request
+	// together, counted as BodyWeight times their bytes (0 → DefaultBodiesInFlight); a request
 	// whose body does not fit is answered 503 with Retry-After.
 	BodiesInFlight int64
 	// AllowRemoteRefs lets descriptions $ref http(s) URLs.
@@ -175,6 +177,8 @@ type runtime struct {
 	journal   *journal.Journal
 	coverage  *coverage // per plan: a reload starts it again
 	bodies    *bodyBudget
+	// givingBack is set while freed memory is handed back to the system (giveBack).
+	givingBack atomic.Bool
 }
 
 // Route is one served operation.
@@ -198,6 +202,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.BodiesInFlight <= 0 {
 		cfg.BodiesInFlight = DefaultBodiesInFlight
 	}
+	// The largest body accepted always fits when nothing else is being read.
+	cfg.BodiesInFlight = max(cfg.BodiesInFlight, BodyWeight*cfg.MaxBodyBytes)
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -384,15 +390,25 @@ func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, d time.Duratio
 // the client asked for.
 func (s *Server) extendWrite(w http.ResponseWriter, d time.Duration) {
 	if s.cfg.WriteTimeout > 0 {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + s.cfg.WriteTimeout))
+		writeBy(w, d+s.cfg.WriteTimeout)
 	}
+}
+
+// writeBy sets the connection's write deadline d from now: the one place an answer gets more
+// time than the server's write timeout gave it.
+func writeBy(w http.ResponseWriter, d time.Duration) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
 }
 
 // flush sends what was written so far, reporting whether the client could be reached (a
 // write deadline passed, the client went away).
 func flush(w http.ResponseWriter) error {
 	if f, ok := w.(interface{ FlushError() error }); ok {
-		return f.FlushError()
+		return f.FlushError() // net/http's own writer: no controller to allocate
+	}
+	// A wrapper (a library user's middleware): through the writers it unwraps to.
+	if err := http.NewResponseController(w).Flush(); !errors.Is(err, http.ErrNotSupported) {
+		return err
 	}
 	return nil
 }

@@ -362,7 +362,7 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, _ httprout
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
 	freed := s.journal.Bytes()
 	s.journal.Clear()
-	giveBack(freed)
+	s.giveBack(freed)
 	w.WriteHeader(http.StatusNoContent)
 }
 

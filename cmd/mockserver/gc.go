@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/mockserver/mockserver/mockserver"
 )
 
 // gcHeadroom is how much the heap may grow past what is live before the collector runs. A mock
@@ -16,21 +18,30 @@ import (
 // default applies unchanged.
 const gcHeadroom = 64 << 20
 
-// memoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT is unset: what the mock
-// holds is bounded in bytes (state, journal, caches, bodies in flight, connections; README
-// "Limits") to well under it, and near it the collector works harder rather than letting the
-// heap's headroom take the process past it.
-const memoryLimit = 768 << 20
+// baseMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT is unset and the
+// bounds are the defaults: what the mock holds is bounded in bytes (state, journal, caches,
+// bodies in flight, connections; README "Limits") to well under it, and near it the collector
+// works harder rather than letting the heap's headroom take the process past it.
+const baseMemoryLimit = 768 << 20
+
+// memoryLimit is the soft memory limit for o: the base, plus what o raises the bounds by (a
+// larger journal, larger bodies), so that a mock configured to hold more is not made to
+// collect without end.
+func memoryLimit(o options) int64 {
+	extra := max(0, o.journalBytes-mockserver.DefaultJournalBytes) +
+		max(0, mockserver.BodyWeight*o.maxBody-mockserver.DefaultBodiesInFlight)
+	return baseMemoryLimit + extra
+}
 
 // tuneGC sets the collector's target (GOGC) so that it leaves at least gcHeadroom of growth
 // above the live heap, re-reading the live heap every interval as state grows and shrinks,
-// under the soft limit memoryLimit. A GOGC or GOMEMLIMIT the user set wins: then nothing is
+// under the soft limit (memoryLimit). A GOGC or GOMEMLIMIT the user set wins: then nothing is
 // tuned.
-func tuneGC(ctx context.Context, interval time.Duration) {
+func tuneGC(ctx context.Context, limit int64, interval time.Duration) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(memoryLimit)
+	debug.SetMemoryLimit(limit)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	current := 100
 	for {

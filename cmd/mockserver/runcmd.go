@@ -104,6 +104,7 @@ func command(argv []string, base string, sigs <-chan os.Signal, stdout, stderr i
 	// When stdout or stderr is not a file, what the command's children still write once it
 	// has exited is not waited for long.
 	cmd.WaitDelay = time.Second
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(stderr, "mockserver run:", err)
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
@@ -113,10 +114,17 @@ func command(argv []string, base string, sigs <-chan os.Signal, stdout, stderr i
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	// A Ctrl-C at a terminal reaches the command already (it is in the terminal's foreground
+	// process group): passing it on too would be a second one, which test runners read as
+	// "quit now, skip the clean-up".
+	interactive := isTerminal(os.Stdin)
 	for {
 		select {
 		case sig := <-sigs:
 			signals++
+			if sig == os.Interrupt && interactive {
+				continue
+			}
 			_ = cmd.Process.Signal(sig)
 		case err := <-exited:
 			code = exitCode(err)

@@ -127,7 +127,7 @@ func serve(o options, s serving, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	go tuneGC(s.drain, time.Second)
+	go tuneGC(s.drain, memoryLimit(o), time.Second)
 	live := mockserver.NewLive(srv)
 	if o.watch {
 		go watch(s.drain, live, append(append([]string(nil), o.specs...), o.fixtures), 500*time.Millisecond, log)

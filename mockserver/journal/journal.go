@@ -96,20 +96,19 @@ type Entry struct {
 // purpose). Safe while the entry is read.
 func (e *Entry) Unsend(why string) { e.unsent.Store(&why) }
 
-// Unsent says why the answer never reached the client; "" when it did.
-func (e *Entry) Unsent() string {
-	if p := e.unsent.Load(); p != nil {
-		return *p
-	}
-	return ""
-}
-
 // Received is the status the client got: Status, or 0 when the answer never reached it.
 func (e *Entry) Received() int {
-	if e.unsent.Load() != nil {
-		return 0
+	status, _ := e.Delivery()
+	return status
+}
+
+// Delivery is what the client got, read at once: the status (0 when the answer never reached
+// it) and why it did not ("" when it did).
+func (e *Entry) Delivery() (status int, unsent string) {
+	if p := e.unsent.Load(); p != nil {
+		return 0, *p
 	}
-	return e.Status
+	return e.Status, ""
 }
 
 // Size is the bytes the entry holds, as the journal accounts them (set by Add).
