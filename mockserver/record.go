@@ -55,9 +55,13 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 	}
 	s.journal.Add(e)
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		path := r.URL.Path
+		if s.secretPaths != nil && x != nil {
+			path = redactPath(s.secretPaths[x.op.ID], s.redact, path)
+		}
 		attrs := [...]slog.Attr{
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", path),
 			slog.String("operation", e.Operation),
 			slog.Int("status", e.Received()),
 			slog.String("source", rep.Source),
@@ -115,16 +119,23 @@ type entryView struct {
 // journalView is e as it may leave the process: every secret hidden (redact.go).
 func (s *Server) journalView(e *journal.Entry) entryView {
 	rd := s.rulesFor(e)
+	target := e.URL
+	if t := s.secretPaths[e.Operation]; t != nil {
+		path, query, hasQuery := strings.Cut(target, "?")
+		if target = redactPath(t, rd, path); hasQuery {
+			target += "?" + query
+		}
+	}
 	v := entryView{
 		ID: e.ID, Time: e.Time, Session: e.Session, Method: e.Method,
-		URL: redactURL(rd, e.URL), URLTruncated: e.URLTruncated,
+		URL: redactURL(rd, target), URLTruncated: e.URLTruncated,
 		Headers: redactHeaders(rd, e.Headers), HeadersTruncated: e.HeadersTruncated,
 		BodyTruncated: e.BodyTruncated,
 		Operation:     e.Operation, Source: e.Source, Example: e.Example, Scenario: e.Scenario,
 		ViolationsTruncated: e.ViolationsTruncated, LatencyMS: e.LatencyMS,
 	}
 	v.Status, v.Closed = e.Delivery()
-	path, query, _ := strings.Cut(e.URL, "?")
+	path, query, _ := strings.Cut(target, "?")
 	v.Path = path
 	if p, err := url.PathUnescape(path); err == nil {
 		v.Path = p

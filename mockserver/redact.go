@@ -345,6 +345,61 @@ func redactURL(rd journal.Redactor, target string) string {
 	return target
 }
 
+// secretPaths are, by operation ID, the served path templates (split at /) of the operations
+// with a path parameter whose name is secret (/tokens/{token}): its segment is hidden in the
+// journal and the logs. Nil when no operation has one.
+func secretPaths(routes []Route, rd *redactor) map[string][][]string {
+	var out map[string][][]string
+	for _, rt := range routes {
+		for _, seg := range strings.Split(rt.Path, "/") {
+			if secretSegment(rd, seg) {
+				if out == nil {
+					out = map[string][][]string{}
+				}
+				out[rt.op.ID] = append(out[rt.op.ID], strings.Split(rt.Path, "/"))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// secretSegment reports whether a template's path segment holds a secret parameter.
+func secretSegment(rd journal.Redactor, seg string) bool {
+	for rest := seg; ; {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest[i+1:], '}')
+		if i < 0 || j < 0 {
+			return false
+		}
+		if rd.Secret(rest[i+1 : i+1+j]) {
+			return true
+		}
+		rest = rest[i+2+j:]
+	}
+}
+
+// redactPath hides the segments of path (as sent, no query) that hold a secret parameter of
+// one of the templates it may have matched.
+func redactPath(templates [][]string, rd journal.Redactor, path string) string {
+	segs := strings.Split(path, "/")
+	changed := false
+	for _, t := range templates {
+		if len(t) != len(segs) {
+			continue
+		}
+		for i, seg := range t {
+			if segs[i] != redacted && secretSegment(rd, seg) {
+				segs[i], changed = redacted, true
+			}
+		}
+	}
+	if !changed {
+		return path
+	}
+	return strings.Join(segs, "/")
+}
+
 // redactedURL is r's target as the logs may show it.
 func (s *Server) redactedURL(r *http.Request) string {
 	return redactURL(s.redact, r.URL.RequestURI())

@@ -307,3 +307,41 @@ func TestRedactAfterReload(t *testing.T) {
 		t.Errorf("%s", res.body)
 	}
 }
+
+// TestRedactPathParameters: a path parameter with a secret name is hidden in the journal's URL
+// and path, and in the logs; the rest of the path is shown.
+func TestRedactPathParameters(t *testing.T) {
+	var logs bytes.Buffer
+	s := inlineServer(t, "paths.yaml", `openapi: 3.0.3
+info: {title: paths, version: "1"}
+paths:
+  /invites/{inviteToken}/accept:
+    post:
+      operationId: acceptInvite
+      parameters:
+        - {name: inviteToken, in: path, required: true, schema: {type: string}}
+      responses:
+        "204": {description: accepted}
+  /users/{id}:
+    get:
+      operationId: getUser
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "204": {description: found}
+`, func(c *mockserver.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	})
+	do(t, s, req{"POST", "/invites/S3CR3T/accept?x=1", nil, ""})
+	raw, e := lastEntry(t, s)
+	if strings.Contains(raw, "S3CR3T") || e.URL != "/invites/[redacted]/accept?x=1" || e.Path != "/invites/[redacted]/accept" {
+		t.Errorf("url %q path %q\n%s", e.URL, e.Path, raw)
+	}
+	if strings.Contains(logs.String(), "S3CR3T") || !strings.Contains(logs.String(), `"path":"/invites/[redacted]/accept"`) {
+		t.Errorf("logs: %s", logs.String())
+	}
+	do(t, s, req{"GET", "/users/alice", nil, ""})
+	if _, e := lastEntry(t, s); e.Path != "/users/alice" {
+		t.Errorf("a path without a secret: %q", e.Path)
+	}
+}

@@ -153,8 +153,10 @@ type plan struct {
 	needs2020 sync.Map
 	// generatedBodies remembers generated answers, bounded (bodycache.go).
 	generatedBodies bodyCache
-	// redact says which names of a request are secrets, to hide (redact.go).
-	redact *redactor
+	// redact says which names of a request are secrets, to hide (redact.go); secretPaths which
+	// operations carry one in their path.
+	redact      *redactor
+	secretPaths map[string][][]string
 	// model is the resource plan (which operations touch which records); bindings and shapes
 	// are its maps, named short.
 	model      *resource.Model
@@ -242,6 +244,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.journal, s.redact = journal.New(cfg.JournalSize, cfg.JournalBytes), newRedactor(docs, cfg.Redact)
+	s.secretPaths = secretPaths(s.routes, s.redact)
 	s.coverage = newCoverage(s.routes, s.redact)
 	s.bodies = &bodyBudget{max: cfg.BodiesInFlight}
 	s.model = resource.Infer(docs)
