@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -49,15 +47,15 @@ func runCommand(sigs <-chan os.Signal, o options, args []string, stdout, stderr 
 		return exitUsage
 	}
 
-	drain, stopMock := context.WithCancel(context.Background())
-	defer stopMock()
-	now := make(chan struct{})
-	var hurried sync.Once
-	hurry := func() { hurried.Do(func() { close(now) }) }
+	mock := newStopper()
+	defer mock.stop()
+	stopMock, hurry := mock.stop, mock.hurry
 	ready := make(chan string, 1)
 	served := make(chan int, 1)
 	go func() {
-		served <- serve(o, serving{drain: drain, now: now, ready: func(u string) { ready <- u }}, stdout, stderr)
+		s := mock.serving
+		s.ready = func(u string) { ready <- u }
+		served <- serve(o, s, stdout, stderr)
 	}()
 	var base string
 	select {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -39,15 +40,32 @@ type serving struct {
 	ready func(url string)
 }
 
+// stopper tells serve to stop, in its two stages: stop starts the drain, hurry cuts it short.
+// Either may be called any number of times, from anywhere; the first call counts.
+type stopper struct {
+	serving
+	stop     context.CancelFunc
+	now      chan struct{}
+	hurrying sync.Once
+}
+
+func newStopper() *stopper {
+	drain, cancel := context.WithCancel(context.Background())
+	st := &stopper{stop: cancel, now: make(chan struct{})}
+	st.serving = serving{drain: drain, now: st.now}
+	return st
+}
+
+func (st *stopper) hurry() { st.hurrying.Do(func() { close(st.now) }) }
+
 // stopStages turns the process's stop signals into serve's stages: the first signal starts
 // the drain, the second cuts it short, and further ones change nothing. release ends the
 // watching (and the drain context).
 func stopStages(sigs <-chan os.Signal) (s serving, release func()) {
-	drain, cancel := context.WithCancel(context.Background())
-	now := make(chan struct{})
+	st := newStopper()
 	done := make(chan struct{})
 	go func() {
-		for _, next := range []func(){cancel, func() { close(now) }} {
+		for _, next := range []func(){st.stop, st.hurry} {
 			select {
 			case <-sigs:
 				next()
@@ -56,7 +74,7 @@ func stopStages(sigs <-chan os.Signal) (s serving, release func()) {
 			}
 		}
 	}()
-	return serving{drain: drain, now: now}, func() { close(done); cancel() }
+	return st.serving, func() { close(done); st.stop() }
 }
 
 // serve runs the mock o describes until s.drain is done, then stops it and writes the CI
