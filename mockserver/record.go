@@ -55,13 +55,9 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 	}
 	s.journal.Add(e)
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
-		path := r.URL.Path
-		if s.secretPaths != nil && x != nil {
-			path = redactPath(s.secretPaths[x.op.ID], s.redact, path)
-		}
 		attrs := [...]slog.Attr{
 			slog.String("method", r.Method),
-			slog.String("path", path),
+			slog.String("path", s.logPath(r, x)),
 			slog.String("operation", e.Operation),
 			slog.Int("status", e.Received()),
 			slog.String("source", rep.Source),
@@ -77,6 +73,14 @@ func (s *Server) record(r *http.Request, x *exchange, rep *reply, start time.Tim
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
 	}
 	return e
+}
+
+// logPath is the request's path as the logs show it: a secret path parameter hidden.
+func (s *Server) logPath(r *http.Request, x *exchange) string {
+	if s.secretPaths == nil || x == nil {
+		return r.URL.Path
+	}
+	return redactPath(s.secretPaths[x.op.ID], r.URL.Path)
 }
 
 // requestTarget is the path and query the client asked for, as sent: the request's own string
@@ -119,28 +123,26 @@ type entryView struct {
 // journalView is e as it may leave the process: every secret hidden (redact.go).
 func (s *Server) journalView(e *journal.Entry) entryView {
 	rd := s.rulesFor(e)
-	target := e.URL
-	if t := s.secretPaths[e.Operation]; t != nil {
-		path, query, hasQuery := strings.Cut(target, "?")
-		if target = redactPath(t, rd, path); hasQuery {
-			target += "?" + query
-		}
+	path, query, hasQuery := strings.Cut(e.URL, "?")
+	path, query = redactPath(s.secretPaths[e.Operation], path), redactPairs(rd, query)
+	target := path
+	if hasQuery {
+		target += "?" + query
 	}
 	v := entryView{
 		ID: e.ID, Time: e.Time, Session: e.Session, Method: e.Method,
-		URL: redactURL(rd, target), URLTruncated: e.URLTruncated,
+		URL: target, URLTruncated: e.URLTruncated,
 		Headers: redactHeaders(rd, e.Headers), HeadersTruncated: e.HeadersTruncated,
 		BodyTruncated: e.BodyTruncated,
 		Operation:     e.Operation, Source: e.Source, Example: e.Example, Scenario: e.Scenario,
 		ViolationsTruncated: e.ViolationsTruncated, LatencyMS: e.LatencyMS,
 	}
 	v.Status, v.Closed = e.Delivery()
-	path, query, _ := strings.Cut(target, "?")
 	v.Path = path
 	if p, err := url.PathUnescape(path); err == nil {
 		v.Path = p
 	}
-	v.Query = entryQuery(rd, query)
+	v.Query = parseQuery(query)
 	v.Body = entryBody(rd, e)
 	if len(e.Violations) > 0 {
 		v.Violations = make([]journal.Violation, len(e.Violations))
@@ -154,8 +156,8 @@ func (s *Server) journalView(e *journal.Entry) entryView {
 	return v
 }
 
-// entryQuery is the parsed query of an entry's URL, redacted; nil when there is none.
-func entryQuery(rd journal.Redactor, raw string) map[string][]string {
+// parseQuery is a query string (already redacted) as a map; nil when there is none.
+func parseQuery(raw string) map[string][]string {
 	if raw == "" {
 		return nil
 	}
@@ -163,7 +165,7 @@ func entryQuery(rd journal.Redactor, raw string) map[string][]string {
 	if len(q) == 0 {
 		return nil
 	}
-	return redactQuery(rd, q)
+	return q
 }
 
 // entryBody is an entry's body as text, redacted: "(binary)" when it is not UTF-8.

@@ -345,20 +345,24 @@ func redactURL(rd journal.Redactor, target string) string {
 	return target
 }
 
-// secretPaths are, by operation ID, the served path templates (split at /) of the operations
-// with a path parameter whose name is secret (/tokens/{token}): its segment is hidden in the
-// journal and the logs. Nil when no operation has one.
-func secretPaths(routes []Route, rd *redactor) map[string][][]string {
-	var out map[string][][]string
+// secretPaths are, by operation ID, the served paths of the operations with a path parameter
+// whose name is secret (/tokens/{token}), as which of their segments (split at /) hold one:
+// those segments are hidden in the journal and the logs. Nil when no operation has one.
+func secretPaths(routes []Route, rd *redactor) map[string][][]bool {
+	var out map[string][][]bool
 	for _, rt := range routes {
-		for _, seg := range strings.Split(rt.Path, "/") {
-			if secretSegment(rd, seg) {
-				if out == nil {
-					out = map[string][][]string{}
-				}
-				out[rt.op.ID] = append(out[rt.op.ID], strings.Split(rt.Path, "/"))
-				break
+		segs := strings.Split(rt.Path, "/")
+		hide := make([]bool, len(segs))
+		found := false
+		for i, seg := range segs {
+			hide[i] = secretSegment(rd, seg)
+			found = found || hide[i]
+		}
+		if found {
+			if out == nil {
+				out = map[string][][]bool{}
 			}
+			out[rt.op.ID] = append(out[rt.op.ID], hide)
 		}
 	}
 	return out
@@ -379,17 +383,20 @@ func secretSegment(rd journal.Redactor, seg string) bool {
 	}
 }
 
-// redactPath hides the segments of path (as sent, no query) that hold a secret parameter of
-// one of the templates it may have matched.
-func redactPath(templates [][]string, rd journal.Redactor, path string) string {
+// redactPath hides the segments of path (as sent, no query) that hold a secret parameter in
+// one of the paths it may have matched (secretPaths); path itself when there is none.
+func redactPath(paths [][]bool, path string) string {
+	if len(paths) == 0 {
+		return path
+	}
 	segs := strings.Split(path, "/")
 	changed := false
-	for _, t := range templates {
-		if len(t) != len(segs) {
+	for _, hide := range paths {
+		if len(hide) != len(segs) {
 			continue
 		}
-		for i, seg := range t {
-			if segs[i] != redacted && secretSegment(rd, seg) {
+		for i, h := range hide {
+			if h && segs[i] != redacted {
 				segs[i], changed = redacted, true
 			}
 		}
@@ -403,20 +410,6 @@ func redactPath(templates [][]string, rd journal.Redactor, path string) string {
 // redactedURL is r's target as the logs may show it.
 func (s *Server) redactedURL(r *http.Request) string {
 	return redactURL(s.redact, r.URL.RequestURI())
-}
-
-// redactQuery hides the values of the secret parameters of a parsed query, in place.
-func redactQuery(rd journal.Redactor, q url.Values) url.Values {
-	for k, vs := range q {
-		if rd.Secret(k) {
-			hidden := make([]string, len(vs))
-			for i := range hidden {
-				hidden[i] = redacted
-			}
-			q[k] = hidden
-		}
-	}
-	return q
 }
 
 // redactBody hides the values of the secret fields of a request body: of a form body (or one

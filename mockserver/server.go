@@ -156,7 +156,7 @@ type plan struct {
 	// redact says which names of a request are secrets, to hide (redact.go); secretPaths which
 	// operations carry one in their path.
 	redact      *redactor
-	secretPaths map[string][][]string
+	secretPaths map[string][][]bool
 	// model is the resource plan (which operations touch which records); bindings and shapes
 	// are its maps, named short.
 	model      *resource.Model
@@ -378,7 +378,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, x *exchange, rep *
 		if x != nil {
 			s.coverage.unsent(x.op, rep)
 		}
-		s.log.Info("answer not sent", "method", r.Method, "path", r.URL.Path, "status", rep.Status, "closed", why)
+		s.log.Info("answer not sent", "method", r.Method, "path", s.logPath(r, x), "status", rep.Status, "closed", why)
 	}
 }
 

@@ -140,7 +140,7 @@ func (s *Server) whereMatches(e *journal.Entry, query, headers map[string]string
 	rd := s.rulesFor(e)
 	if len(query) > 0 {
 		_, raw, _ := strings.Cut(e.URL, "?")
-		q := entryQuery(rd, raw)
+		q := parseQuery(redactPairs(rd, raw))
 		for k, want := range query {
 			if vals := q[k]; len(vals) == 0 || vals[0] != want {
 				return false
