@@ -35,13 +35,21 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 			}
 		}
 	}
+	// The documented answer generated for this record, made once and only where needed.
+	var gen any
+	documented := func() any {
+		if gen == nil {
+			gen = s.gens[x.op.Doc].Value(schema, generate.Seed(s.cfg.Seed, "answer", key), generate.Response)
+		}
+		return gen
+	}
 	if _, already := rec[name].(map[string]any); name != "" && !already { // {ssh_key: the record}
 		in, warning := s.asDocumented(x, method, inner, rec, key)
 		if wrapped := s.wrapped(x, schema, name, in, key, nil); wrapped != nil {
 			return wrapped, warning
 		}
-		gen, _ := s.gens[x.op.Doc].Value(schema, generate.Seed(s.cfg.Seed, "answer", key), generate.Response).(map[string]any)
-		if wrapped := s.wrapped(x, schema, name, in, key, gen); wrapped != nil {
+		shape, _ := documented().(map[string]any)
+		if wrapped := s.wrapped(x, schema, name, in, key, shape); wrapped != nil {
 			return wrapped, warning
 		}
 	}
@@ -51,9 +59,7 @@ func (s *Server) asDocumented(x *exchange, method string, schema *openapi3.Schem
 	if cand := s.asAlternative(schema, rec); cand != nil {
 		return cand, ""
 	}
-	seed := generate.Seed(s.cfg.Seed, "answer", key)
-	gen := s.gens[x.op.Doc].Value(schema, seed, generate.Response)
-	shape, ok := gen.(map[string]any)
+	shape, ok := documented().(map[string]any)
 	if !ok {
 		// An array, a string …: no record can be that; the documented answer stands.
 		return gen, "the stored record does not have the documented shape of this response; generated instead"

@@ -50,20 +50,18 @@ func (e *Engine) list(r Request, b *Binding, sh *Shape, scope string) Outcome {
 // derive them, as many as a page shows (at most derivedList, at least minItems).
 func (e *Engine) derivedPage(r Request, sh *Shape, scope string, filter map[string]any, pg paging) Page {
 	var recs []state.Record
-	{
-		n := derivedList
-		if pg.limitDefault > 0 && pg.limitDefault < n {
-			n = pg.limitDefault
-		}
-		n = max(n, pg.min)
-		if pg.max > 0 {
-			n = min(n, pg.max)
-		}
-		for i := 1; i <= n; i++ {
-			id := e.idFor(sh, "derived", "", sh.Name, scope, int64(i))
-			if rec, ok := e.derive(r, &Binding{Kind: Item}, sh, state.Ref{Resource: sh.Name, Scope: scope, ID: id}); ok && matches(rec, filter) {
-				recs = append(recs, rec)
-			}
+	n := derivedList
+	if pg.limitDefault > 0 && pg.limitDefault < n {
+		n = pg.limitDefault
+	}
+	n = max(n, pg.min)
+	if pg.max > 0 {
+		n = min(n, pg.max)
+	}
+	for i := 1; i <= n; i++ {
+		id := e.idFor(sh, "derived", "", sh.Name, scope, int64(i))
+		if rec, ok := e.derive(r, &Binding{Kind: Item}, sh, state.Ref{Resource: sh.Name, Scope: scope, ID: id}); ok && matches(rec, filter) {
+			recs = append(recs, rec)
 		}
 	}
 	page := pg.cut(r.Query, recs, sh.KeyProperty)

@@ -359,16 +359,7 @@ func sendsRecord(op *spec.Operation, record *openapi3.SchemaRef) bool {
 	if sent == nil || sent.Value == nil || record.Value == nil {
 		return false
 	}
-	names := map[string]bool{}
-	for name := range objectProperties(record.Value, 0) {
-		names[loose(name)] = true
-	}
-	for name := range objectProperties(sent.Value, 0) {
-		if names[loose(name)] {
-			return true
-		}
-	}
-	return false
+	return overlap(sent.Value, record.Value) > 0
 }
 
 // answersRecord reports whether op's success answers record (itself, or among alternatives).
@@ -455,7 +446,7 @@ func textualParam(p *openapi3.SchemaRef) bool {
 
 // takesText reports whether a property holds strings.
 func takesText(p *openapi3.SchemaRef) bool {
-	return p != nil && p.Value != nil && (p.Value.Type.IsEmpty() || p.Value.Type.Includes("string"))
+	return p != nil && p.Value != nil && textualParam(p)
 }
 
 // pathParam is the schema of an operation's path parameter.

@@ -70,6 +70,9 @@ func uvarintLen(x uint64) int {
 
 func zigzag(x int64) uint64 { return uint64(x<<1) ^ uint64(x>>63) }
 
+// unzigzag undoes zigzag.
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
 // encodedLen is the length of v's encoding, the bytes of its string values (json.Number
 // included), and whether it has an encoding.
 func encodedLen(v any) (n, text int, ok bool) {
@@ -209,11 +212,9 @@ func (d *decoder) value() any {
 		d.i += 8
 		return f
 	case tagInt64:
-		u := d.uvarint()
-		return int64(u>>1) ^ -int64(u&1)
+		return unzigzag(d.uvarint())
 	case tagInt:
-		u := d.uvarint()
-		return int(int64(u>>1) ^ -int64(u&1))
+		return int(unzigzag(d.uvarint()))
 	case tagString:
 		return d.text()
 	case tagNumber:
